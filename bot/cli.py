@@ -1,0 +1,188 @@
+"""The ``sokhan`` command line: ingest, analyze, list, show and run.
+
+Results go to stdout (JSON Lines with ``--json``); diagnostics go to stderr.
+Exit status: 0 on success, 1 when a requested article does not exist, 2 when an
+input was rejected or the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.config import ConfigError, Settings, load_settings
+from storage.ingest import Ingestor, analyze_text, read_statement
+from storage.models import IngestResult, IngestStatus, StoredArticle
+from storage.parse import RejectedText
+from storage.store import Store
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_REJECTED = 0, 1, 2
+log = logging.getLogger("sokhan")
+
+
+def _dump(obj: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _excerpt(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _result_line(result: IngestResult) -> str:
+    ref = result.origin.ref
+    if result.status is IngestStatus.REJECTED:
+        return f"rejected   {ref}: {result.reason}"
+    title = f"  {_excerpt(result.title)}" if result.title else ""
+    return f"{result.status:<10} #{result.article_id:<5} {ref}{title}"
+
+
+def _result_json(result: IngestResult) -> dict[str, Any]:
+    return {"file": result.origin.ref, "status": str(result.status), "id": result.article_id,
+            "reason": result.reason}
+
+
+def _article_line(stored: StoredArticle) -> str:
+    a = stored.article
+    date = a.date.isoformat() if a.date else "—"
+    return f"#{stored.id:<5} {date:<10}  {_excerpt(a.title or a.lead)}  [{a.source or '—'}]"
+
+
+def _article_json(stored: StoredArticle) -> dict[str, Any]:
+    return {"id": stored.id, **stored.article.to_json(), "origin": str(stored.origin),
+            "created_at": stored.created_at}
+
+
+def _article_text(stored: StoredArticle) -> str:
+    a = stored.article
+    head = [f"#{stored.id}", a.kicker and f"{a.kicker}؛", a.title,
+            " · ".join(x for x in (a.date and a.date.isoformat(), a.source) if x)]
+    tail = [" ".join(f"#{t.replace(' ', '_')}" for t in a.tags), f"({stored.origin})"]
+    return "\n\n".join(x for x in (*head, *a.paragraphs, *tail) if x)
+
+
+async def ingest_paths(settings: Settings, paths: Sequence[Path], as_json: bool, out: TextIO) -> int:
+    counts = dict.fromkeys(IngestStatus, 0)
+    async with await Store.open(settings.db_path) as store:
+        async for result in Ingestor(store).ingest_paths(paths):
+            counts[result.status] += 1
+            if as_json:
+                _dump(_result_json(result), out)
+            else:
+                out.write(_result_line(result) + "\n")
+    if not as_json:
+        out.write(", ".join(f"{n} {status}" for status, n in counts.items()) + "\n")
+    return EXIT_REJECTED if counts[IngestStatus.REJECTED] else EXIT_OK
+
+
+def analyze_files(paths: Sequence[Path], as_json: bool, out: TextIO) -> int:
+    """Parse files without touching the database: one JSON object a line with ``--json``."""
+    status = EXIT_OK
+    for path in paths:
+        try:
+            article = analyze_text(read_statement(path))
+        except RejectedText as exc:
+            status = EXIT_REJECTED
+            if as_json:
+                _dump({"file": str(path), "error": str(exc)}, out)
+            else:
+                out.write(f"rejected   {path}: {exc}\n")
+            continue
+        if as_json:
+            _dump({"file": str(path), **article.to_json()}, out)
+        else:
+            data = article.to_json()
+            out.write(f"== {path}\n")
+            for key in ("kicker", "title", "date", "source", "tags"):
+                out.write(f"{key}: {data[key]}\n")
+            for i, paragraph in enumerate(article.paragraphs):
+                out.write(f"[{i}] {paragraph}\n")
+    return status
+
+
+async def list_articles(settings: Settings, limit: int, offset: int, as_json: bool, out: TextIO) -> int:
+    async with await Store.open(settings.db_path) as store:
+        for stored in await store.latest_articles(limit, offset):
+            if as_json:
+                _dump(_article_json(stored), out)
+            else:
+                out.write(_article_line(stored) + "\n")
+    return EXIT_OK
+
+
+async def show_article(settings: Settings, article_id: int, as_json: bool, out: TextIO) -> int:
+    async with await Store.open(settings.db_path) as store:
+        stored = await store.get_article(article_id)
+    if stored is None:
+        print(f"sokhan: no article #{article_id}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if as_json:
+        _dump(_article_json(stored), out)
+    else:
+        out.write(_article_text(stored) + "\n")
+    return EXIT_OK
+
+
+async def run(settings: Settings, out: TextIO) -> int:
+    """The main job: load the seeds into an empty database, then show what it holds."""
+    async with await Store.open(settings.db_path) as store:
+        if await store.count_articles() == 0 and settings.seeds_dir.is_dir():
+            out.write(f"Loading the seed statements from {settings.seeds_dir}/ …\n")
+            async for result in Ingestor(store).ingest_paths([settings.seeds_dir]):
+                out.write(_result_line(result) + "\n")
+        total = await store.count_articles()
+        out.write(f"\n{total} statements in {settings.db_path}:\n")
+        for stored in await store.latest_articles(limit=20):
+            out.write(_article_line(stored) + "\n")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, help="database file (default: $SOKHAN_DB or data/sokhan.db)")
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="JSON Lines output")
+
+    parser = argparse.ArgumentParser(prog="sokhan", description="Official statements, cleaned and served.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ingest = commands.add_parser("ingest", parents=[common, as_json], help="store statement files")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt files or folders")
+    analyze = commands.add_parser("analyze", parents=[as_json], help="parse files without storing them")
+    analyze.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+    listing = commands.add_parser("list", parents=[common, as_json], help="newest statements")
+    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--offset", type=int, default=0)
+    show = commands.add_parser("show", parents=[common, as_json], help="one statement in full")
+    show.add_argument("id", type=int)
+    commands.add_parser("run", parents=[common], help="the main job")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"sokhan: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    if getattr(args, "db", None):
+        settings = dataclasses.replace(settings, db_path=args.db)
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    match args.command:
+        case "ingest":
+            return asyncio.run(ingest_paths(settings, args.paths, args.json, out))
+        case "analyze":
+            return analyze_files(args.paths, args.json, out)
+        case "list":
+            return asyncio.run(list_articles(settings, args.limit, args.offset, args.json, out))
+        case "show":
+            return asyncio.run(show_article(settings, args.id, args.json, out))
+        case _:
+            return asyncio.run(run(settings, out))

@@ -1,0 +1,83 @@
+"""Settings, read once at start-up from the environment and an optional ``.env`` file.
+
+The environment wins over ``.env``. Every key is documented in ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB = Path("data/sokhan.db")
+DEFAULT_SEEDS = Path("seeds")
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+_LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*?)\s*$")
+
+
+class ConfigError(ValueError):
+    """A setting has a value that cannot be used; the message names it."""
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """``KEY=value`` lines; ``#`` comments, blank lines and surrounding quotes allowed."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        return {}
+    values = {}
+    for line in lines:
+        found = _LINE.match(line)
+        if not found or line.lstrip().startswith("#"):
+            continue
+        value = found["value"]
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[found["key"]] = value
+    return values
+
+
+def _admin_ids(text: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in re.split(r"[,\s]+", text) if part)
+    except ValueError:
+        raise ConfigError(
+            f"SOKHAN_ADMIN_IDS must be Telegram user ids separated by commas, not {text!r}"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    seeds_dir: Path = DEFAULT_SEEDS
+    log_level: str = "INFO"
+    # Kept out of repr so the token never reaches a log or a traceback.
+    bot_token: str | None = field(default=None, repr=False)
+    api_base_url: str = DEFAULT_API_BASE_URL
+    admin_ids: frozenset[int] = frozenset()
+
+
+def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
+    values = read_dotenv(dotenv) if dotenv else {}
+    values.update(os.environ if environ is None else environ)
+
+    def get(key: str) -> str | None:
+        value = values.get(key, "").strip()
+        return value or None
+
+    level = (get("SOKHAN_LOG_LEVEL") or "INFO").upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(f"SOKHAN_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+    return Settings(
+        db_path=Path(get("SOKHAN_DB") or DEFAULT_DB),
+        seeds_dir=Path(get("SOKHAN_SEEDS") or DEFAULT_SEEDS),
+        log_level=level,
+        bot_token=get("TELEGRAM_BOT_TOKEN"),
+        api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+        admin_ids=_admin_ids(get("SOKHAN_ADMIN_IDS") or ""),
+    )

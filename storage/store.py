@@ -1,0 +1,185 @@
+"""The SQLite store: one async API for the CLI and the bot, one write path.
+
+Writes go through one connection under a lock, each in its own transaction, so
+nothing is ever half-written. Reads use a second connection, which WAL lets run
+beside a write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import aiosqlite
+
+from storage.migrations import MIGRATIONS, migrate
+from storage.models import (
+    Article,
+    IngestResult,
+    IngestStatus,
+    Origin,
+    OriginKind,
+    StoredArticle,
+)
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+)
+_ARTICLE_COLUMNS = (
+    "id, title, kicker, lead, body, tags, source, published, origin_kind, origin_ref,"
+    " raw_text, created_at, content_hash"
+)
+
+
+def _row_to_article(row: aiosqlite.Row) -> StoredArticle:
+    body = row["body"]
+    article = Article(
+        paragraphs=(row["lead"], *(body.split("\n") if body else ())),
+        raw_text=row["raw_text"],
+        title=row["title"],
+        kicker=row["kicker"],
+        date=dt.date.fromisoformat(row["published"]) if row["published"] else None,
+        source=row["source"],
+        tags=tuple(json.loads(row["tags"])),
+    )
+    return StoredArticle(
+        id=row["id"],
+        article=article,
+        origin=Origin(OriginKind(row["origin_kind"]), row["origin_ref"]),
+        created_at=row["created_at"],
+        content_hash=row["content_hash"],
+    )
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    db = await aiosqlite.connect(path, isolation_level=None)
+    db.row_factory = aiosqlite.Row
+    for pragma in _PRAGMAS:
+        await db.execute(pragma)
+    return db
+
+
+class Store:
+    """Open with ``async with await Store.open(path) as store`` or ``open``/``close``."""
+
+    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+        self.path = path
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Self:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _connect(path)
+        try:
+            await migrate(writer)
+            reader = await _connect(path)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader)
+
+    async def close(self) -> None:
+        await self._reader.close()
+        await self._writer.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    # -- writes ---------------------------------------------------------------
+
+    async def add_article(self, article: Article, origin: Origin) -> IngestResult:
+        """Store ``article`` unless the same content is already there."""
+        content_hash = article.content_hash
+        values: dict[str, Any] = {
+            "content_hash": content_hash,
+            "title": article.title,
+            "kicker": article.kicker,
+            "lead": article.lead,
+            "body": "\n".join(article.paragraphs[1:]),
+            "tags": json.dumps(list(article.tags), ensure_ascii=False),
+            "source": article.source,
+            "published": article.date.isoformat() if article.date else None,
+            "origin_kind": str(origin.kind),
+            "origin_ref": origin.ref,
+            "raw_text": article.raw_text,
+        }
+        columns = ", ".join(values)
+        placeholders = ", ".join(f":{name}" for name in values)
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                f"INSERT INTO articles ({columns}) VALUES ({placeholders})"  # noqa: S608 (names are ours)
+                " ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+                values,
+            )
+            row = await cursor.fetchone()
+            if row is not None:
+                return IngestResult(origin, IngestStatus.NEW, row[0], title=article.title)
+            cursor = await db.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
+            )
+            (existing_id,) = await cursor.fetchone() or (None,)
+        return IngestResult(origin, IngestStatus.DUPLICATE, existing_id, title=article.title)
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer, rolled back on any error."""
+        async with self._write_lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.execute("ROLLBACK")
+                raise
+            await self._writer.execute("COMMIT")
+
+    # -- reads ----------------------------------------------------------------
+
+    async def get_article(self, article_id: int) -> StoredArticle | None:
+        async with self._reader.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?",  # noqa: S608
+            (article_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _row_to_article(row) if row else None
+
+    async def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        """Newest first: by publication date, else by arrival."""
+        async with self._reader.execute(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles"  # noqa: S608
+            " ORDER BY coalesce(published, substr(created_at, 1, 10)) DESC, id DESC"
+            " LIMIT ? OFFSET ?",
+            (max(0, limit), max(0, offset)),
+        ) as cursor:
+            return [_row_to_article(row) for row in await cursor.fetchall()]
+
+    async def count_articles(self) -> int:
+        async with self._reader.execute("SELECT count(*) FROM articles") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def schema_version(self) -> int:
+        async with self._reader.execute("SELECT max(version) FROM schema_migrations") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    @staticmethod
+    def latest_schema_version() -> int:
+        return MIGRATIONS[-1].version
