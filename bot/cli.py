@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import html
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,9 +23,11 @@ from bot.config import ConfigError, Settings, load_settings
 from storage.ingest import Ingestor, analyze_text, read_statement
 from storage.models import IngestResult, IngestStatus, StoredArticle
 from storage.parse import RejectedText
+from storage.search import MAX_QUERY_CHARS
 from storage.store import Store
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_REJECTED = 0, 1, 2
+_TAGS = re.compile(r"</?b>")
 log = logging.getLogger("sokhan")
 
 
@@ -129,6 +133,23 @@ async def show_article(settings: Settings, article_id: int, as_json: bool, out: 
     return EXIT_OK
 
 
+async def find(settings: Settings, query: str, limit: int, offset: int, as_json: bool, out: TextIO) -> int:
+    """Search; ``--json`` prints one JSON array of hits."""
+    async with await Store.open(settings.db_path) as store:
+        results = await store.search(query, limit=limit, offset=offset)
+    if results.truncated:
+        print(f"sokhan: the query was cut to {MAX_QUERY_CHARS} characters", file=sys.stderr)
+    if as_json:
+        out.write(json.dumps([dataclasses.asdict(hit) for hit in results.hits], ensure_ascii=False) + "\n")
+        return EXIT_OK
+    if not results.hits:
+        out.write("no matches\n")
+    for hit in results.hits:
+        out.write(f"#{hit.id:<5} {hit.date or '—':<10}  {_excerpt(hit.title)}  [{hit.source or '—'}]\n")
+        out.write(f"       {html.unescape(_TAGS.sub('', hit.snippet))}\n")
+    return EXIT_OK
+
+
 async def run(settings: Settings, out: TextIO) -> int:
     """The main job: load the seeds into an empty database, then show what it holds."""
     async with await Store.open(settings.db_path) as store:
@@ -160,6 +181,11 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("--offset", type=int, default=0)
     show = commands.add_parser("show", parents=[common, as_json], help="one statement in full")
     show.add_argument("id", type=int)
+    search = commands.add_parser("find", parents=[common], help="search the statements")
+    search.add_argument("query", metavar="QUERY", help='words, "a phrase", -exclude, prefix*')
+    search.add_argument("--limit", type=int, default=10)
+    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--json", action="store_true", help="a JSON array of hits")
     commands.add_parser("run", parents=[common], help="the main job")
     return parser
 
@@ -184,5 +210,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return asyncio.run(list_articles(settings, args.limit, args.offset, args.json, out))
         case "show":
             return asyncio.run(show_article(settings, args.id, args.json, out))
+        case "find":
+            return asyncio.run(find(settings, args.query, args.limit, args.offset, args.json, out))
         case _:
             return asyncio.run(run(settings, out))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 
 import aiosqlite
@@ -14,6 +14,8 @@ class Migration:
     version: int
     name: str
     sql: str
+    # Rebuild the search index in the same transaction (the analyzer is Python, not SQL).
+    reindex: bool = False
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -38,6 +40,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             ON articles (coalesce(published, substr(created_at, 1, 10)) DESC, id DESC);
         CREATE INDEX articles_by_source ON articles (source);
     """),
+    Migration(2, "search", """
+        -- Holds the analyzer's form of each article (folded, stemmed, compounds split and
+        -- joined), not the display text: snippets are cut from articles, never from here.
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, lead, body, extra,
+            tokenize = 'unicode61 remove_diacritics 0',
+            prefix = '2 3'
+        );
+        -- title > lead > body. The lead weighs little more than the body: a short item
+        -- is often all lead, and one mention there must not outrank a statement about it.
+        INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(10.0, 2.0, 1.0, 1.0)');
+    """, reindex=True),
 )
 
 _LEDGER = """
@@ -61,8 +75,15 @@ def statements(script: str) -> Iterator[str]:
         raise ValueError(f"incomplete SQL statement: {pending.strip()[:60]}")
 
 
-async def migrate(db: aiosqlite.Connection) -> list[Migration]:
-    """Apply what is missing, each migration in its own transaction; return what ran."""
+Reindex = Callable[[aiosqlite.Connection], Awaitable[None]]
+
+
+async def migrate(db: aiosqlite.Connection, reindex: Reindex | None = None) -> list[Migration]:
+    """Apply what is missing, each migration in its own transaction; return what ran.
+
+    ``reindex`` rebuilds the search index inside the transaction of a migration that
+    needs it, so an existing database comes out searchable.
+    """
     await db.execute(_LEDGER)
     async with db.execute("SELECT version FROM schema_migrations") as cursor:
         done = {row[0] for row in await cursor.fetchall()}
@@ -80,6 +101,8 @@ async def migrate(db: aiosqlite.Connection) -> list[Migration]:
                     continue
             for statement in statements(migration.sql):
                 await db.execute(statement)
+            if migration.reindex and reindex is not None:
+                await reindex(db)
             await db.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                 (migration.version, migration.name),

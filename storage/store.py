@@ -27,6 +27,8 @@ from storage.models import (
     OriginKind,
     StoredArticle,
 )
+from storage.search import Analyzer, Query, SearchHit, SearchResults
+from storage.text import shared_normalizer
 
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -60,6 +62,13 @@ def _row_to_article(row: aiosqlite.Row) -> StoredArticle:
     )
 
 
+def _first_words(text: str, limit: int = 80) -> str:
+    """A stand-in title for an untitled statement: its opening, cut at a word."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
 async def _connect(path: Path) -> aiosqlite.Connection:
     db = await aiosqlite.connect(path, isolation_level=None)
     db.row_factory = aiosqlite.Row
@@ -76,6 +85,14 @@ class Store:
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
+        self._analyzer: Analyzer | None = None
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """Built on first use: listing and showing need no lexicon."""
+        if self._analyzer is None:
+            self._analyzer = Analyzer(shared_normalizer())
+        return self._analyzer
 
     @classmethod
     async def open(cls, path: str | Path) -> Self:
@@ -84,12 +101,17 @@ class Store:
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = await _connect(path)
         try:
-            await migrate(writer)
             reader = await _connect(path)
         except BaseException:
             await writer.close()
             raise
-        return cls(path, writer, reader)
+        store = cls(path, writer, reader)
+        try:
+            await migrate(writer, store._reindex)
+        except BaseException:
+            await store.close()
+            raise
+        return store
 
     async def close(self) -> None:
         await self._reader.close()
@@ -131,6 +153,7 @@ class Store:
             )
             row = await cursor.fetchone()
             if row is not None:
+                await self._index(db, row[0], article)
                 return IngestResult(origin, IngestStatus.NEW, row[0], title=article.title)
             cursor = await db.execute(
                 "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
@@ -149,6 +172,81 @@ class Store:
                 await self._writer.execute("ROLLBACK")
                 raise
             await self._writer.execute("COMMIT")
+
+    async def _index(self, db: aiosqlite.Connection, article_id: int, article: Article) -> None:
+        doc = self.analyzer.document(article.title, article.lead, article.paragraphs[1:],
+                                     self._extra_terms(article))
+        await db.execute(
+            "INSERT INTO articles_fts (rowid, title, lead, body, extra)"
+            " VALUES (:rowid, :title, :lead, :body, :extra)",
+            {"rowid": article_id, **doc},
+        )
+
+    @staticmethod
+    def _extra_terms(article: Article) -> list[str]:
+        """Searchable text beside the article's own: kicker and tags."""
+        return [t for t in (article.kicker, *article.tags) if t]
+
+    async def _reindex(self, db: aiosqlite.Connection) -> None:
+        """Rebuild the search index from the articles (runs inside a migration)."""
+        await db.execute("DELETE FROM articles_fts")
+        async with db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles") as cursor:  # noqa: S608
+            rows = await cursor.fetchall()
+        for row in rows:
+            stored = _row_to_article(row)
+            await self._index(db, stored.id, stored.article)
+
+    # -- search ---------------------------------------------------------------
+
+    async def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        source: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> SearchResults:
+        """Ranked matches for user text: bm25 (title > lead > body), then the newest."""
+        query = self.analyzer.query(text)
+        if query.empty:
+            return SearchResults((), False, query)
+        limit = max(1, min(limit, 100))
+        sql = [
+            "SELECT a.id, a.title, a.lead, a.body, a.published, a.source, a.origin_kind,"
+            " a.origin_ref, f.rank AS score"
+            " FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+            " WHERE articles_fts MATCH :match"
+        ]
+        params: dict[str, Any] = {"match": query.match, "limit": limit + 1, "offset": max(0, offset)}
+        if source:
+            sql.append("AND instr(a.source, :source) > 0")
+            params["source"] = self.analyzer.normalize(source)
+        if since:
+            sql.append("AND a.published >= :since")
+            params["since"] = since.isoformat()
+        if until:
+            sql.append("AND a.published <= :until")
+            params["until"] = until.isoformat()
+        sql.append("ORDER BY f.rank, coalesce(a.published, substr(a.created_at, 1, 10)) DESC, a.id DESC"
+                   " LIMIT :limit OFFSET :offset")
+        async with self._reader.execute(" ".join(sql), params) as cursor:
+            rows = list(await cursor.fetchall())
+        hits = tuple(self._hit(row, query) for row in rows[:limit])
+        return SearchResults(hits, len(rows) > limit, query)
+
+    def _hit(self, row: aiosqlite.Row, query: Query) -> SearchHit:
+        paragraphs = [row["lead"], *(row["body"].split("\n") if row["body"] else ())]
+        return SearchHit(
+            id=row["id"],
+            title=row["title"] or _first_words(row["lead"]),
+            date=row["published"],
+            source=row["source"],
+            origin=f"{row['origin_kind']}:{row['origin_ref']}",
+            score=round(-float(row["score"]), 6),
+            snippet=self.analyzer.snippet(paragraphs, query),
+        )
 
     # -- reads ----------------------------------------------------------------
 

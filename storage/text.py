@@ -184,6 +184,21 @@ def tidy_spacing(text: str) -> str:
     return "\n".join(line.strip(" " + ZWNJ) for line in text.split("\n"))
 
 
+_FOLD_MAP = str.maketrans({
+    "آ": "ا", "أ": "ا", "ؤ": "و", "ئ": "ی", "ء": None, ZWNJ: " ",
+    **{d: str(i % 10) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")},
+})
+_FOLD_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """A matching key, not display text: letters and digits unified (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا,
+    ؤ/و, ئ/ی, ۱/١/1), hamza, diacritics and invisible marks dropped, ZWNJ as a space,
+    Latin in lower case, spaces collapsed."""
+    text = unify_characters(text).translate(_FOLD_MAP).lower()
+    return _FOLD_SPACES.sub(" ", text).strip()
+
+
 def persian_digits(text: str) -> str:
     return text.translate(_PERSIAN_DIGITS)
 

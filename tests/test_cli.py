@@ -123,3 +123,20 @@ def test_python_dash_m_bot(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "invalid choice: 'frobnicate'" in done.stderr
+
+
+def test_find_prints_a_json_array(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    sokhan("ingest", SEEDS, "--db", db)
+    code, out = sokhan("find", "اطلاع رسانی", "--db", db, "--json", "--limit", "1")
+    assert code == 0
+    hits = json.loads(out)
+    assert len(hits) == 1
+    assert set(hits[0]) == {"id", "title", "date", "source", "origin", "score", "snippet"}
+    assert "<b>" in hits[0]["snippet"]
+    code, out = sokhan("find", "اطلاع رسانی", "--db", db, "--json", "--offset", "1")
+    assert len(json.loads(out)) == 1
+    code, out = sokhan("find", '"', "--db", db, "--json")
+    assert (code, json.loads(out)) == (0, [])
+    code, out = sokhan("find", "کتابخانه", "--db", db)
+    assert (code, out) == (0, "no matches\n")
