@@ -20,21 +20,22 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles", """
+        -- Small columns first: filters and sorting then never read past the long texts.
         CREATE TABLE articles (
             id INTEGER PRIMARY KEY,
             content_hash TEXT NOT NULL UNIQUE,
+            published TEXT,
+            source TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            origin_kind TEXT NOT NULL CHECK (origin_kind IN ('file', 'url', 'telegram', 'text')),
+            origin_ref TEXT NOT NULL,
             title TEXT,
             kicker TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
             lead TEXT NOT NULL,
             -- the paragraphs after the lead, one per line (paragraphs hold no newline)
             body TEXT NOT NULL,
-            tags TEXT NOT NULL DEFAULT '[]',
-            source TEXT,
-            published TEXT,
-            origin_kind TEXT NOT NULL CHECK (origin_kind IN ('file', 'url', 'telegram', 'text')),
-            origin_ref TEXT NOT NULL,
-            raw_text TEXT NOT NULL,
-            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            raw_text TEXT NOT NULL
         ) STRICT;
         CREATE INDEX articles_by_date
             ON articles (coalesce(published, substr(created_at, 1, 10)) DESC, id DESC);
@@ -45,8 +46,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- joined), not the display text: snippets are cut from articles, never from here.
         CREATE VIRTUAL TABLE articles_fts USING fts5(
             title, lead, body, extra,
-            tokenize = 'unicode61 remove_diacritics 0',
-            prefix = '2 3'
+            tokenize = 'unicode61 remove_diacritics 0'
         );
         -- title > lead > body. The lead weighs little more than the body: a short item
         -- is often all lead, and one mention there must not outrank a statement about it.

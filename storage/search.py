@@ -13,6 +13,7 @@ for a prefix. Every term reaches FTS5 quoted, so no input can raise an FTS5 erro
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from storage.text import DIGITS, LETTERS, ZWNJ, TextNormalizer, fold
 
 MAX_QUERY_CHARS = 256
+# Matches ranked per query, newest first; beyond them a query's cost would grow with the archive.
+MAX_CANDIDATES = 2000
 SNIPPET_WORDS = 28
 
 _WORD = re.compile(f"[{LETTERS}{ZWNJ}A-Za-z{DIGITS}]+")
@@ -91,6 +94,7 @@ class Analyzer:
         self._lexicon = normalizer.lexicon
         self._stems: dict[str, str] = {}
         self._splits: dict[str, list[str] | None] = {}
+        self._keys: dict[str, tuple[frozenset[str], str]] = {}
 
     # -- terms ----------------------------------------------------------------
 
@@ -254,35 +258,56 @@ class Analyzer:
 
     # -- snippets -------------------------------------------------------------
 
+    def _token_keys(self, token: str) -> tuple[frozenset[str], str]:
+        """A display word's terms (with its joined form) and its folded form, cached."""
+        keys = self._keys.get(token)
+        if keys is None:
+            terms, joined = self.word_terms(token)
+            keys = (frozenset([*terms, joined] if joined else terms), fold(token).replace(" ", ""))
+            if len(self._keys) < 500_000:
+                self._keys[token] = keys
+        return keys
+
     def _matches(self, token: str, query: Query) -> bool:
-        terms, joined = self.word_terms(token)
-        if any(t in query.terms for t in terms) or (joined and joined in query.terms):
-            return True
-        folded = fold(token).replace(" ", "")
-        return any(folded.startswith(p) for p in query.prefixes)
+        terms, folded = self._token_keys(token)
+        return not terms.isdisjoint(query.terms) or any(folded.startswith(p) for p in query.prefixes)
 
     def snippet(self, paragraphs: Sequence[str], query: Query, width: int = SNIPPET_WORDS) -> str:
-        """The window of the best paragraph with the most matches, as escaped HTML."""
+        """The window of the paragraph with the most distinct matches, as escaped HTML."""
         if not paragraphs:
             return ""
-        needles = [*query.terms, *query.prefixes]
-        folded = [fold(p).replace(" ", "") for p in paragraphs]
-        best = max(range(len(paragraphs)),
-                   key=lambda i: (sum(n.replace(" ", "") in folded[i] for n in needles), -i))
-        tokens = paragraphs[best].split(" ")
-        hits = [i for i, tok in enumerate(tokens)
-                if any(self._matches(w, query) for w in _WORD.findall(tok))]
-        start = _best_window(hits, len(tokens), width)
-        window = tokens[start:start + width]
-        out = []
-        for i, tok in enumerate(window, start):
-            out.append(_mark(tok, lambda w: self._matches(w, query)) if i in hits else html.escape(tok))
+        # A regex of the terms' spellings finds candidates fast; the analyzer confirms them.
+        loose = _loose_pattern(query.terms, query.prefixes)
+        counts = [len({m.group() for m in loose.finditer(p)}) for p in paragraphs]
+        tokens = paragraphs[counts.index(max(counts))].split(" ")
+        hits = {i for i, tok in enumerate(tokens)
+                if loose.search(tok) and any(self._matches(w, query) for w in _WORD.findall(tok))}
+        start = _best_window(sorted(hits), len(tokens), width)
+        out = [_mark(tok, lambda w: self._matches(w, query)) if i in hits else html.escape(tok)
+               for i, tok in enumerate(tokens[start:start + width], start)]
         text = " ".join(out)
         if start > 0:
             text = "… " + text
         if start + width < len(tokens):
             text += " …"
         return text
+
+
+_SPELLINGS = {
+    "ا": "اآأإ", "ی": "یيىئ", "ک": "کك", "ه": "هةۀ", "و": "وؤ",
+    **{d: d + "۰۱۲۳۴۵۶۷۸۹"[int(d)] + "٠١٢٣٤٥٦٧٨٩"[int(d)] for d in "0123456789"},
+}
+
+
+@functools.lru_cache(maxsize=512)
+def _loose_pattern(terms: frozenset[str], prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Every display spelling of the terms: any letter variant, a ZWNJ anywhere inside."""
+    def loose(term: str) -> str:
+        chars = [f"[{_SPELLINGS[c]}]" if c in _SPELLINGS else re.escape(c) for c in term if c != " "]
+        return f"{ZWNJ}?".join(chars)
+
+    alternatives = sorted({*terms, *prefixes}, key=len, reverse=True)
+    return re.compile("|".join(loose(t) for t in alternatives if t.strip()) or "(?!)", re.IGNORECASE)
 
 
 def _best_window(hits: list[int], length: int, width: int) -> int:

@@ -27,7 +27,7 @@ from storage.models import (
     OriginKind,
     StoredArticle,
 )
-from storage.search import Analyzer, Query, SearchHit, SearchResults
+from storage.search import MAX_CANDIDATES, Analyzer, Query, SearchHit, SearchResults
 from storage.text import shared_normalizer
 
 _PRAGMAS = (
@@ -208,33 +208,49 @@ class Store:
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> SearchResults:
-        """Ranked matches for user text: bm25 (title > lead > body), then the newest."""
+        """Ranked matches for user text: bm25 (title > lead > body), ties to the newest arrival."""
         query = self.analyzer.query(text)
         if query.empty:
             return SearchResults((), False, query)
         limit = max(1, min(limit, 100))
-        sql = [
-            "SELECT a.id, a.title, a.lead, a.body, a.published, a.source, a.origin_kind,"
-            " a.origin_ref, f.rank AS score"
-            " FROM articles_fts f JOIN articles a ON a.id = f.rowid"
-            " WHERE articles_fts MATCH :match"
-        ]
-        params: dict[str, Any] = {"match": query.match, "limit": limit + 1, "offset": max(0, offset)}
-        if source:
-            sql.append("AND instr(a.source, :source) > 0")
-            params["source"] = self.analyzer.normalize(source)
-        if since:
-            sql.append("AND a.published >= :since")
-            params["since"] = since.isoformat()
-        if until:
-            sql.append("AND a.published <= :until")
-            params["until"] = until.isoformat()
-        sql.append("ORDER BY f.rank, coalesce(a.published, substr(a.created_at, 1, 10)) DESC, a.id DESC"
-                   " LIMIT :limit OFFSET :offset")
-        async with self._reader.execute(" ".join(sql), params) as cursor:
+        conditions, params = self._search_filters(source, since, until)
+        params.update(match=query.match, candidates=MAX_CANDIDATES, limit=limit + 1, offset=max(0, offset))
+        # bm25 ranks the newest MAX_CANDIDATES matches, never more: a word in half the
+        # archive would otherwise cost a score for every one of them. Only the page's
+        # rows are then read from articles.
+        page = (
+            "SELECT f.rowid, f.rank FROM (SELECT rowid, rank FROM articles_fts"
+            " WHERE articles_fts MATCH :match ORDER BY rowid DESC LIMIT :candidates) f"
+        )
+        if conditions:
+            page += " JOIN articles a ON a.id = f.rowid WHERE " + " AND ".join(conditions)
+        page += " ORDER BY f.rank, f.rowid DESC LIMIT :limit OFFSET :offset"
+        # Only our own SQL fragments are joined here; every value is bound.
+        sql = (
+            "SELECT a.id, a.title, a.lead, a.body, a.published, a.source, a.origin_kind,"  # noqa: S608
+            f" a.origin_ref, p.rank AS score FROM ({page}) p JOIN articles a ON a.id = p.rowid"
+            " ORDER BY p.rank, a.id DESC"
+        )
+        async with self._reader.execute(sql, params) as cursor:
             rows = list(await cursor.fetchall())
         hits = tuple(self._hit(row, query) for row in rows[:limit])
         return SearchResults(hits, len(rows) > limit, query)
+
+    def _search_filters(
+        self, source: str | None, since: dt.date | None, until: dt.date | None
+    ) -> tuple[list[str], dict[str, Any]]:
+        conditions: list[str] = []
+        params: dict[str, Any] = {}
+        if source:
+            conditions.append("instr(a.source, :source) > 0")
+            params["source"] = self.analyzer.normalize(source)
+        if since:
+            conditions.append("a.published >= :since")
+            params["since"] = since.isoformat()
+        if until:
+            conditions.append("a.published <= :until")
+            params["until"] = until.isoformat()
+        return conditions, params
 
     def _hit(self, row: aiosqlite.Row, query: Query) -> SearchHit:
         paragraphs = [row["lead"], *(row["body"].split("\n") if row["body"] else ())]
