@@ -103,10 +103,12 @@ def analyze_files(paths: Sequence[Path], as_json: bool, out: TextIO) -> int:
         else:
             data = article.to_json()
             out.write(f"== {path}\n")
-            for key in ("kicker", "title", "date", "source", "tags"):
+            for key in ("kicker", "title", "date", "source", "tags", "headline", "summary"):
                 out.write(f"{key}: {data[key]}\n")
             for i, paragraph in enumerate(article.paragraphs):
                 out.write(f"[{i}] {paragraph}\n")
+            for quote in article.quotes:
+                out.write(f"quote [{quote.paragraph}] {quote.speaker}: {quote.text}\n")
     return status
 
 
@@ -150,6 +152,40 @@ async def find(settings: Settings, query: str, limit: int, offset: int, as_json:
     return EXIT_OK
 
 
+async def quotes(settings: Settings, name: str, limit: int, offset: int, as_json: bool, out: TextIO) -> int:
+    """Quotes of everyone ``name`` fits (full name, surname or title), newest first;
+    ``--json`` prints one JSON array of ``{"article_id", "speaker", "text"}``."""
+    async with await Store.open(settings.db_path) as store:
+        speakers = await store.find_speakers(name)
+        found = await store.quotes_by(speakers, limit=limit, offset=offset) if speakers else []
+    if as_json:
+        out.write(json.dumps([q.to_json() for q in found], ensure_ascii=False) + "\n")
+    if not speakers:
+        print(f"sokhan: no speaker matches {name!r}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if len(speakers) > 1:
+        print(f"sokhan: {len(speakers)} speakers match: " + "; ".join(s.name for s in speakers),
+              file=sys.stderr)
+    if not as_json:
+        for stored in found:
+            out.write(f"#{stored.article_id:<5} {stored.quote.speaker}: {stored.quote.text}\n")
+    return EXIT_OK
+
+
+async def summary(settings: Settings, article_id: int, as_json: bool, out: TextIO) -> int:
+    """The headline and summary stored for an article."""
+    async with await Store.open(settings.db_path) as store:
+        found = await store.get_summary(article_id)
+    if found is None:
+        print(f"sokhan: no article #{article_id}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    if as_json:
+        _dump(found.to_json(), out)
+    else:
+        out.write("\n\n".join(x for x in (found.headline, found.summary) if x) + "\n")
+    return EXIT_OK
+
+
 async def run(settings: Settings, out: TextIO) -> int:
     """The main job: load the seeds into an empty database, then show what it holds."""
     async with await Store.open(settings.db_path) as store:
@@ -162,6 +198,22 @@ async def run(settings: Settings, out: TextIO) -> int:
         for stored in await store.latest_articles(limit=20):
             out.write(_article_line(stored) + "\n")
     return EXIT_OK
+
+
+def start_bot(settings: Settings, out: TextIO) -> None:
+    """With a token, the bot on Telegram (or Bale); without, locally with a terminal chat."""
+    from bot.app import quiet_http_logs, run_local, run_telegram
+
+    quiet_http_logs()
+    if settings.bot_token:
+        mode = f"webhook at {settings.webhook_url}" if settings.webhook_url else "polling"
+        out.write(f"\nStarting the bot ({mode}) …\n")
+        out.flush()
+        run_telegram(settings, settings.webhook_url, settings.webhook_port)
+    else:
+        out.write("\nNo TELEGRAM_BOT_TOKEN: starting the bot locally, with a chat in this terminal.\n")
+        out.flush()
+        asyncio.run(run_local(settings))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -186,7 +238,15 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--offset", type=int, default=0)
     search.add_argument("--json", action="store_true", help="a JSON array of hits")
-    commands.add_parser("run", parents=[common], help="the main job")
+    said = commands.add_parser("quotes", parents=[common], help="quotes of a speaker")
+    said.add_argument("name", metavar="NAME", help="a full name, surname or title")
+    said.add_argument("--limit", type=int, default=20)
+    said.add_argument("--offset", type=int, default=0)
+    said.add_argument("--json", action="store_true", help="a JSON array of quotes")
+    summarized = commands.add_parser("summary", parents=[common, as_json], help="an article's summary")
+    summarized.add_argument("id", type=int)
+    main_job = commands.add_parser("run", parents=[common], help="the main job: the bot")
+    main_job.add_argument("--once", action="store_true", help="load the seeds, show them, and exit")
     return parser
 
 
@@ -212,5 +272,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return asyncio.run(show_article(settings, args.id, args.json, out))
         case "find":
             return asyncio.run(find(settings, args.query, args.limit, args.offset, args.json, out))
+        case "quotes":
+            return asyncio.run(quotes(settings, args.name, args.limit, args.offset, args.json, out))
+        case "summary":
+            return asyncio.run(summary(settings, args.id, args.json, out))
         case _:
-            return asyncio.run(run(settings, out))
+            asyncio.run(run(settings, out))
+            if not args.once:
+                start_bot(settings, out)
+            return EXIT_OK

@@ -51,6 +51,12 @@ def _admin_ids(text: str) -> frozenset[int]:
         ) from None
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError(f"TELEGRAM_WEBHOOK_PORT must be a port number, not {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_path: Path = DEFAULT_DB
@@ -60,6 +66,8 @@ class Settings:
     bot_token: str | None = field(default=None, repr=False)
     api_base_url: str = DEFAULT_API_BASE_URL
     admin_ids: frozenset[int] = frozenset()
+    webhook_url: str | None = None
+    webhook_port: int = 8443
 
 
 def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -80,4 +88,6 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         bot_token=get("TELEGRAM_BOT_TOKEN"),
         api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
         admin_ids=_admin_ids(get("SOKHAN_ADMIN_IDS") or ""),
+        webhook_url=get("TELEGRAM_WEBHOOK_URL"),
+        webhook_port=_port(get("TELEGRAM_WEBHOOK_PORT") or "8443"),
     )

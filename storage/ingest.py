@@ -12,6 +12,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 
+from storage.analysis import analyze
 from storage.models import Article, IngestResult, IngestStatus, Origin, OriginKind
 from storage.parse import RejectedText, parse_article
 from storage.store import Store
@@ -104,8 +105,8 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def analyze_text(raw: str, normalizer: TextNormalizer | None = None) -> Article:
-    """Parse without storing. Raises ``RejectedText``."""
-    return parse_article(raw, normalizer or shared_normalizer())
+    """Parse and analyze without storing. Raises ``RejectedText``."""
+    return analyze(parse_article(raw, normalizer or shared_normalizer()))
 
 
 class Ingestor:
@@ -117,7 +118,7 @@ class Ingestor:
 
     async def ingest_text(self, raw: str, origin: Origin) -> IngestResult:
         try:
-            article = parse_article(raw, self._normalizer)
+            article = analyze(parse_article(raw, self._normalizer))
         except RejectedText as exc:
             return IngestResult(origin, IngestStatus.REJECTED, reason=str(exc))
         return await self._store.add_article(article, origin)

@@ -16,6 +16,8 @@ class Migration:
     sql: str
     # Rebuild the search index in the same transaction (the analyzer is Python, not SQL).
     reindex: bool = False
+    # Analyze the articles stored before it, in the same transaction (Python too).
+    analyze: bool = False
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -52,6 +54,55 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- is often all lead, and one mention there must not outrank a statement about it.
         INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(10.0, 2.0, 1.0, 1.0)');
     """, reindex=True),
+    Migration(3, "quotes", """
+        -- Each article's analysis. IF NOT EXISTS throughout: the migration may run again
+        -- over its own tables when its ledger row is lost, and must leave them intact.
+        CREATE TABLE IF NOT EXISTS article_summaries (
+            article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            summary TEXT NOT NULL,
+            -- the title, or one derived from the lead quote when there is none
+            headline TEXT
+        ) STRICT;
+        -- One row per person (or office, when never named) across all articles. key is
+        -- the folded name without spaces, so spellings of one name meet.
+        CREATE TABLE IF NOT EXISTS speakers (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL
+        ) STRICT;
+        -- Who speaks in an article, under the name the article gives (order kept).
+        CREATE TABLE IF NOT EXISTS article_speakers (
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            speaker_id INTEGER NOT NULL REFERENCES speakers (id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (article_id, speaker_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS article_speakers_by_speaker ON article_speakers (speaker_id);
+        -- The other names a speaker goes by in an article: surname, titles, the kicker.
+        CREATE TABLE IF NOT EXISTS speaker_aliases (
+            article_id INTEGER NOT NULL,
+            speaker_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            alias TEXT NOT NULL,
+            key TEXT NOT NULL,
+            PRIMARY KEY (article_id, speaker_id, position),
+            FOREIGN KEY (article_id, speaker_id)
+                REFERENCES article_speakers (article_id, speaker_id) ON DELETE CASCADE
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS speaker_aliases_by_speaker ON speaker_aliases (speaker_id);
+        CREATE TABLE IF NOT EXISTS quotes (
+            article_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            speaker_id INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (article_id, position),
+            FOREIGN KEY (article_id, speaker_id)
+                REFERENCES article_speakers (article_id, speaker_id) ON DELETE CASCADE
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS quotes_by_speaker ON quotes (speaker_id, article_id);
+    """, analyze=True),
 )
 
 _LEDGER = """
@@ -78,11 +129,14 @@ def statements(script: str) -> Iterator[str]:
 Reindex = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 
-async def migrate(db: aiosqlite.Connection, reindex: Reindex | None = None) -> list[Migration]:
+async def migrate(
+    db: aiosqlite.Connection, reindex: Reindex | None = None, analyze: Reindex | None = None
+) -> list[Migration]:
     """Apply what is missing, each migration in its own transaction; return what ran.
 
     ``reindex`` rebuilds the search index inside the transaction of a migration that
-    needs it, so an existing database comes out searchable.
+    needs it, so an existing database comes out searchable; ``analyze`` likewise stores
+    the analysis (quotes, summaries) of the articles already there.
     """
     await db.execute(_LEDGER)
     async with db.execute("SELECT version FROM schema_migrations") as cursor:
@@ -103,6 +157,8 @@ async def migrate(db: aiosqlite.Connection, reindex: Reindex | None = None) -> l
                 await db.execute(statement)
             if migration.reindex and reindex is not None:
                 await reindex(db)
+            if migration.analyze and analyze is not None:
+                await analyze(db)
             await db.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                 (migration.version, migration.name),

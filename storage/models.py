@@ -30,8 +30,36 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True)
+class Quote:
+    """Words reported as said by ``speaker`` (a canonical name, or a title where the
+    article never names the person), found in paragraph ``paragraph``."""
+
+    speaker: str
+    text: str
+    paragraph: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "text": self.text, "paragraph": self.paragraph}
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A person (or office) quoted in an article, with the other names it goes by there."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "aliases": list(self.aliases)}
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
-    """A parsed, normalized statement. ``paragraphs[0]`` is the lead."""
+    """A parsed, normalized statement. ``paragraphs[0]`` is the lead.
+
+    The analysis fields (``summary`` … ``speakers``) are filled in at ingest; an
+    article fresh from the parser has their empty defaults.
+    """
 
     paragraphs: tuple[str, ...]
     raw_text: str
@@ -40,6 +68,11 @@ class Article:
     date: dt.date | None = None
     source: str | None = None
     tags: tuple[str, ...] = ()
+    summary: str = ""
+    # The title, or one derived from the lead quote or the summary when there is none.
+    headline: str | None = None
+    quotes: tuple[Quote, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
 
     @property
     def lead(self) -> str:
@@ -61,6 +94,10 @@ class Article:
             "lead": self.lead,
             "paragraphs": list(self.paragraphs),
             "tags": list(self.tags),
+            "summary": self.summary,
+            "headline": self.headline or self.title,
+            "quotes": [q.to_json() for q in self.quotes],
+            "speakers": [s.to_json() for s in self.speakers],
         }
 
 
@@ -71,6 +108,38 @@ class StoredArticle:
     origin: Origin
     created_at: str
     content_hash: str = field(repr=False, default="")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    """A quote as the store hands it out: where it was said, and when."""
+
+    article_id: int
+    quote: Quote
+    date: dt.date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "speaker": self.quote.speaker, "text": self.quote.text}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What a subscriber reads first: the headline and the summary of an article."""
+
+    article_id: int
+    headline: str | None
+    summary: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.article_id, "headline": self.headline, "summary": self.summary}
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerCount:
+    """A speaker across the store: the name, every alias seen, and how many quotes."""
+
+    speaker: Speaker
+    quotes: int
 
 
 class IngestStatus(StrEnum):

@@ -204,11 +204,7 @@ class Analyzer:
         flush_words()
         if not positive:
             return Query("", frozenset(), truncated=truncated)
-        match = " AND ".join(positive)
-        # Same matches, higher rank for a title holding them: bm25 alone lets a long
-        # article's length outweigh its title.
-        boosters.append(f"({{title}} : ({match}) OR {positive[0]})")
-        match = " AND ".join([match, *boosters])
+        match = " AND ".join([*positive, *boosters])
         if negative:
             match = f"({match}) NOT ({' OR '.join(negative)})"
         return Query(match, frozenset(marked), tuple(prefixes), truncated)

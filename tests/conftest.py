@@ -31,3 +31,14 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 @pytest.fixture
 def ingestor(store: Store, normalizer: TextNormalizer) -> Ingestor:
     return Ingestor(store, normalizer)
+
+
+@pytest.fixture
+async def seed_ids(ingestor: Ingestor) -> dict[Path, int]:
+    """Both seeds stored through the real ingest path: their article ids, by file."""
+    ids = {}
+    for path in (SEED_000, SEED_003):
+        result = await ingestor.ingest_file(path)
+        assert result.article_id is not None, result.reason
+        ids[path] = result.article_id
+    return ids

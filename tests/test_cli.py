@@ -14,7 +14,8 @@ import pytest
 from bot.cli import main
 from tests.conftest import ROOT, SEED_000, SEED_003, SEEDS
 
-ARTICLE_KEYS = {"file", "title", "kicker", "date", "source", "lead", "paragraphs", "tags"}
+ARTICLE_KEYS = {"file", "title", "kicker", "date", "source", "lead", "paragraphs", "tags",
+                "summary", "headline", "quotes", "speakers"}
 
 
 @pytest.fixture(autouse=True)
@@ -99,11 +100,11 @@ def test_db_from_environment_and_dotenv(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_run_loads_the_seeds_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOKHAN_SEEDS", str(SEEDS))
-    code, out = sokhan("run")
+    code, out = sokhan("run", "--once")
     assert code == 0
     assert "Loading the seed statements" in out
     assert "2 statements in data/sokhan.db" in out
-    code, out = sokhan("run")
+    code, out = sokhan("run", "--once")
     assert "Loading" not in out
     assert "2 statements in data/sokhan.db" in out
 

@@ -1,0 +1,107 @@
+"""Sentences and content words of normalized Persian text: pure functions over strings.
+
+Shared by quote attribution (a speaker opens the sentence that holds the cue) and
+summaries (which pick whole sentences and compare their words).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import string
+from collections import Counter
+
+from storage.text import DIGITS, LETTERS, ZWNJ, fold
+
+# A sentence ends at . ! ? ؟ … (and any closing quotation marks) before a space. A period
+# between digits (۱۴۰۴.۰۹) or inside an abbreviation (ج.ا.ا) has no space after it.
+_SENTENCE_END = re.compile(r"[.!?؟…]+(?:\s?[»\"')\]])*(?=\s)")
+_OPEN_QUOTE, _CLOSE_QUOTE = "«", "»"
+_TOKEN = re.compile(f"[{LETTERS}{DIGITS}A-Za-z{ZWNJ}]+")
+# A word of normalized text; a ZWNJ splits compounds into their parts.
+_PLAIN_WORD = re.compile(f"[{LETTERS}{DIGITS}A-Za-z]+")
+# News vocabulary repeats: folding each distinct token once is several times faster
+# than folding every sentence.
+_FOLDED: dict[str, str] = {}
+_MAX_FOLDED = 200_000
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The sentences of one paragraph, as written (stripped), in order.
+
+    A quotation in «…» that closes within the paragraph is not cut: its full stops end
+    the speaker's sentences, not the reporter's.
+    """
+    sentences: list[str] = []
+    start = 0
+    for end in sentence_ends(paragraph):
+        sentence = paragraph[start:end].strip()
+        if sentence:
+            sentences.append(sentence)
+        start = end
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+@functools.lru_cache(maxsize=256)
+def sentence_ends(paragraph: str) -> tuple[int, ...]:
+    """Offsets just past each sentence end inside ``paragraph`` (not counting its own end).
+
+    Remembered for the last paragraphs seen: quotes and the summary both split them.
+    """
+    if _OPEN_QUOTE not in paragraph:
+        return tuple(m.end() for m in _SENTENCE_END.finditer(paragraph))
+    return tuple(m.end() for m in _SENTENCE_END.finditer(paragraph)
+                 if not _inside_quotation(paragraph, m.start()))
+
+
+def _inside_quotation(text: str, at: int) -> bool:
+    opened = text.count(_OPEN_QUOTE, 0, at) - text.count(_CLOSE_QUOTE, 0, at)
+    # An unclosed « (a typo, or a quote that runs on) must not swallow the paragraph.
+    return opened > 0 and _CLOSE_QUOTE in text[at:]
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """hazm's stopwords split into words (the list holds ``آمده_است``), as written and folded."""
+    from hazm.utils import stopwords_list
+
+    parts = {w for entry in stopwords_list() for w in re.split(f"[_ {ZWNJ}]+", entry) if w}
+    return frozenset(parts | {fold(w) for w in parts})
+
+
+def fold_word(token: str) -> str:
+    """``fold(token)``, remembered: news vocabulary repeats."""
+    folded = _FOLDED.get(token)
+    if folded is None:
+        folded = fold(token)
+        if len(_FOLDED) < _MAX_FOLDED:
+            _FOLDED[token] = folded
+    return folded
+
+
+def words(text: str) -> list[str]:
+    """Folded words of ``text``, stopwords included; a compound counts as its parts."""
+    out: list[str] = []
+    for token in _TOKEN.findall(text):
+        out.extend(fold_word(token).split())
+    return out
+
+
+def content_words(text: str) -> Counter[str]:
+    """Counts of the words of normalized text, without stopwords and one-letter debris.
+
+    Not folded: text from one normalizer compares as it is, and this runs on every
+    sentence of every article ingested, so the filtering stays in C.
+    """
+    return Counter(itertools.filterfalse(_skipped().__contains__, _PLAIN_WORD.findall(text)))
+
+
+@functools.cache
+def _skipped() -> frozenset[str]:
+    """Stopwords and every one-character word (Arabic-script block, Latin, digits)."""
+    singles = {chr(c) for c in range(0x0600, 0x0700)} | set(string.ascii_letters + string.digits)
+    return stopwords() | singles

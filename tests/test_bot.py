@@ -1,0 +1,186 @@
+"""The bot end to end: the real Application, over HTTP on loopback, against the local
+Bot API server, with the seeds in a real SQLite file."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import LOCAL_TOKEN, SokhanApp, build_application, polling
+from bot.config import Settings
+from bot.handlers import COMMANDS
+from bot.local_api import DEFAULT_USER, LocalBotApi, LocalChat, SentMessage
+from bot.render import MAX_MESSAGE_CHARS
+from storage.ingest import Ingestor
+from storage.models import Origin, OriginKind
+from storage.store import Store
+from tests.conftest import ROOT, SEEDS
+
+ME = DEFAULT_USER.id
+GROUP = LocalChat.group(-100_555, "خبرنگاران")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Path:
+    path = tmp_path / "bot.db"
+    async with await Store.open(path) as store:
+        ingestor = Ingestor(store)
+        async for _ in ingestor.ingest_paths([SEEDS]):
+            pass
+        for i in range(7):  # enough results for a second page of /find اطلاع رسانی
+            await ingestor.ingest_text(
+                f"اطلاعیه شماره {i}\n\nمعاون استاندار گفت: اطلاع رسانی درباره طرح {i}"
+                " تا پایان ماه انجام می‌شود.",
+                Origin(OriginKind.TEXT, f"notice-{i}"),
+            )
+    return path
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    async with LocalBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def app(api: LocalBotApi, db: Path) -> AsyncIterator[SokhanApp]:
+    application = build_application(Settings(db_path=db), base_url=api.base_url,
+                                    base_file_url=api.base_file_url, rate_limit=False)
+    async with polling(application):
+        yield application
+
+
+async def say(api: LocalBotApi, text: str, chat: LocalChat | None = None) -> SentMessage:
+    api.user_sends(text, chat=chat)
+    return await api.wait_for_reply(chat.id if chat else ME, timeout=10)
+
+
+async def test_start_and_help_list_every_command(api: LocalBotApi, app: Any) -> None:
+    welcome = await say(api, "/start")
+    help_text = (await say(api, "/help")).plain_text
+    for command in COMMANDS:
+        for name in command.names:
+            assert f"/{name}" in welcome.plain_text
+            assert f"/{name}" in help_text
+    assert api.commands("default", "fa") == [(c.name, c.fa) for c in COMMANDS]
+    assert [name for name, _ in api.commands("default", "")] == [c.name for c in COMMANDS]
+
+
+async def test_find_pages_and_opens(api: LocalBotApi, app: Any) -> None:
+    page = await say(api, "/find اطلاع رسانی")
+    assert "صفحهٔ ۱" in page.plain_text
+    assert "<b>اطلاع\u200cرسانی</b>" in page.text  # highlighted, from the display text
+    assert len(re.findall(r"^\d+\. ", page.plain_text, re.MULTILINE)) == 5
+    labels = [b.text for row in page.buttons for b in row]
+    assert "بعدی ◀️" in labels
+
+    api.user_presses(page, "بعدی ◀️")
+    second = await api.wait_until(lambda: next(
+        (m for m in api.sent(ME) if m.message_id == page.message_id and "صفحهٔ ۲" in m.plain_text), None))
+    assert "۶. " in second.plain_text
+    assert "۱۹ آذر ۱۴۰۴" in second.plain_text  # seed 003's date, in the Jalali calendar
+    assert "▶️ قبلی" in [b.text for row in second.buttons for b in row]
+
+    api.user_presses(second, 0)  # open the first result of page 2
+    view = await api.wait_for_reply(ME, after_message_id=second.message_id)
+    assert [b.text for row in view.buttons for b in row] == ["خلاصه", "نقل‌قول‌ها", "متن کامل"]
+    assert all(len(b.value.encode()) <= 64 for row in view.buttons for b in row)
+
+
+async def test_full_text_summary_and_quotes_of_an_article(api: LocalBotApi, app: Any) -> None:
+    full = await say(api, "/article 1")
+    assert full.plain_text.startswith("فرماندار قدس؛")
+    assert "ارتباط برقرار کنیم." in full.plain_text
+    summary = await say(api, "/summary 1")
+    assert "روابط عمومی فرمانداری شهرستان قدس" in summary.plain_text
+    api.user_presses(summary, "نقل‌قول‌ها")
+    quotes = await api.wait_for_reply(ME, after_message_id=summary.message_id)
+    assert quotes.plain_text.count("«") == 8
+
+
+async def test_quote_by_surname_and_by_title(api: LocalBotApi, app: Any) -> None:
+    by_name = await say(api, "/quote گلی کانی")
+    assert "وحید گلی کانی" in by_name.plain_text
+    assert by_name.plain_text.count("«") == 5  # the first page of eight
+    api.user_presses(by_name, "بعدی ◀️")
+    page_two = await api.wait_until(lambda: next(
+        (m for m in api.sent(ME) if m.message_id == by_name.message_id and "صفحهٔ ۲" in m.plain_text), None))
+    assert page_two.plain_text.count("«") == 3
+    by_title = await say(api, "/quotes فرماندار قدس")
+    assert "وحید گلی کانی" in by_title.plain_text
+    assert "start=a1" in by_title.text  # each quote links to its article
+
+
+async def test_plain_text_is_a_search_in_private_only(api: LocalBotApi, app: Any) -> None:
+    reply = await say(api, "خامسیان")
+    assert "نتیجه‌های «خامسیان»" in reply.plain_text
+    api.add_chat(GROUP, [DEFAULT_USER])
+    grouped = await say(api, "/find@sokhan_local_bot خامسیان", chat=GROUP)
+    assert "نتیجه‌های «خامسیان»" in grouped.plain_text
+    api.user_sends("خامسیان", chat=GROUP)  # chatter in a group is not a query
+    api.user_sends("/find@other_bot خامسیان", chat=GROUP)
+    marker = await say(api, "/latest", chat=GROUP)
+    assert [m.message_id for m in api.sent(GROUP.id)][-2:] == [grouped.message_id, marker.message_id]
+
+
+async def test_inline_mode_offers_statements(api: LocalBotApi, app: Any) -> None:
+    query_id = api.user_inline_query("اطلاع رسانی")
+    answer = await api.wait_until(lambda: api.inline_answer(query_id))
+    assert 1 <= len(answer.results) <= 50
+    first = answer.results[0]
+    assert first["type"] == "article"
+    assert "start=a" in first["input_message_content"]["message_text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/find", "چه چیزی را جست‌وجو کنم؟"),
+        ('/find "', "واژه‌ای برای جست‌وجو نیافتم"),
+        ("/find NEAR( AND OR *", "چیزی پیدا نشد"),
+        ("/find کتابخانه‌مرکزی‌نیست", "چیزی پیدا نشد"),
+        ("/article", "شمارهٔ بیانیه را هم بنویسید"),
+        ("/article abc", "«abc» شمارهٔ بیانیه نیست"),
+        ("/article 999", "بیانیهٔ شمارهٔ ۹۹۹ پیدا نشد"),
+        ("/summary ۱", "روابط عمومی"),  # Persian digits are ids too
+        ("/quote", "نام یا سمت سخنگو را بنویسید"),
+        ("/quote ناشناس", "سخنگویی با نام یا سمت «ناشناس» نیافتم"),
+        ("/nonsense", "فرمان «/nonsense» را نمی‌شناسم"),
+        ("/find <b>bold</b> & <script>", "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;"),
+    ],
+)
+async def test_bad_input_gets_a_helpful_reply(api: LocalBotApi, app: Any, text: str, expected: str) -> None:
+    reply = await say(api, text)
+    assert expected in reply.text
+
+
+async def test_long_queries_and_floods_are_answered(api: LocalBotApi, app: Any) -> None:
+    reply = await say(api, "/find " + "اطلاع رسانی " * 60)
+    assert "تنها ۲۵۶ نویسهٔ نخست" in reply.plain_text or "256" in reply.plain_text
+    before = len(api.sent(ME))
+    for i in range(30):
+        api.user_sends(f"طرح {i}")
+    await api.wait_until(lambda: len(api.sent(ME)) >= before + 30 or None, timeout=20)
+    assert all(len(m.plain_text) <= MAX_MESSAGE_CHARS for m in api.sent(ME))
+
+
+async def test_the_token_never_reaches_the_logs(
+    api: LocalBotApi, app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    await say(api, "/latest")
+    assert caplog.records  # the bot did log, at every level
+    assert LOCAL_TOKEN not in caplog.text
+    assert all(LOCAL_TOKEN not in str(record.args) for record in caplog.records)
+
+
+def test_readme_lists_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        for name in command.names:
+            assert f"/{name}" in readme, name

@@ -1,0 +1,597 @@
+"""The local Bot API server and the terminal chat, driven by the real python-telegram-bot over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import io
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, NetworkError, RetryAfter
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.local_api import DEFAULT_USER, Button, LocalBotApi, LocalChat, LocalUser, parse_html
+from bot.terminal import TerminalChat, render_buttons, render_text
+
+TOKEN = "123:local"  # noqa: S105 - any token works against the local server
+ME = DEFAULT_USER.id
+GROUP = LocalChat.group(-100_123, "گروه آزمایش")
+START_TEXT = "سلام <b>دنیا</b> &amp; <a href=\"https://example.com/a\">پیوند</a>"
+START_KEYBOARD = InlineKeyboardMarkup([
+    [InlineKeyboardButton("خلاصه", callback_data="s:1"),
+     InlineKeyboardButton("نقل‌قول‌ها", callback_data="q:1")],
+    [InlineKeyboardButton("منبع", url="https://example.com/a")],
+])
+
+
+# --- a tiny bot, defined here so these tests depend on nothing but the server ---
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greets with an inline keyboard."""
+    assert update.effective_message
+    await update.effective_message.reply_html(START_TEXT, reply_markup=START_KEYBOARD)
+
+
+async def find(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Echoes the command's arguments."""
+    assert update.effective_message
+    await update.effective_message.reply_text("جست‌وجو: " + " ".join(context.args or []))
+
+
+async def send_doc(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Uploads a small document."""
+    assert update.effective_message
+    await update.effective_message.reply_document(
+        b"report body", filename="گزارش.txt", caption="<b>گزارش</b>", parse_mode=ParseMode.HTML)
+
+
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers the press and puts the button's data in place of the text (dropping the keyboard)."""
+    query = update.callback_query
+    assert query
+    await query.answer(f"باشد {query.data}")
+    await query.edit_message_text(f"<i>{query.data}</i>", parse_mode=ParseMode.HTML)
+
+
+async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offers three articles for any query, each with a button."""
+    assert update.inline_query
+    text = update.inline_query.query
+    await update.inline_query.answer([
+        InlineQueryResultArticle(
+            str(n), f"{text} {n}", InputTextMessageContent(f"<b>{text}</b> {n}", parse_mode=ParseMode.HTML),
+            reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("خلاصه", callback_data=f"s:{n}")]]),
+        )
+        for n in range(3)
+    ])
+
+
+async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Downloads what the user uploaded and reports it."""
+    assert update.effective_message
+    assert update.effective_message.document
+    document = update.effective_message.document
+    data = await (await document.get_file()).download_as_bytearray()
+    await update.effective_message.reply_text(f"{document.file_name}: {len(data)} {data.decode()}")
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Repeats plain text."""
+    assert update.effective_message
+    assert update.effective_message.text
+    await update.effective_message.reply_text(update.effective_message.text)
+
+
+def build_app(api: LocalBotApi) -> Application[Any, Any, Any, Any, Any, Any]:
+    app = ApplicationBuilder().token(TOKEN).base_url(api.base_url).base_file_url(api.base_file_url).build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("find", find))
+    app.add_handler(CommandHandler("doc", send_doc))
+    app.add_handler(CallbackQueryHandler(pressed))
+    app.add_handler(InlineQueryHandler(inline))
+    app.add_handler(MessageHandler(filters.Document.ALL, document_received))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
+    return app
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    async with LocalBotApi() as server:
+        yield server
+
+
+@pytest.fixture
+async def app(api: LocalBotApi) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
+    """The application polling the local server, as in production."""
+    application = build_app(api)
+    async with application:
+        await application.start()
+        assert application.updater
+        await application.updater.start_polling(poll_interval=0)
+        yield application
+        await application.updater.stop()
+        await application.stop()
+
+
+@pytest.fixture
+async def bot(api: LocalBotApi) -> AsyncIterator[Any]:
+    """An initialized bot that does not poll, for calling methods directly; the user's chat is known."""
+    application = build_app(api)
+    api.add_chat(LocalChat.private(DEFAULT_USER), [DEFAULT_USER])
+    async with application:
+        yield application.bot
+
+
+# --- identity and HTTP ---
+
+
+async def test_get_me_gives_the_local_bot(bot: Any) -> None:
+    me = await bot.get_me()
+    assert (me.id, me.username, me.is_bot) == (1000, "sokhan_local_bot", True)
+    assert me.supports_inline_queries
+
+
+async def test_answers_are_telegram_json(api: LocalBotApi) -> None:
+    async with httpx.AsyncClient(base_url=api.base_url.removesuffix("/bot")) as client:
+        ok = await client.post(f"/bot{TOKEN}/getMe")
+        unknown = await client.post(f"/bot{TOKEN}/frobnicate")
+        missing_chat = await client.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": 5, "text": "x"})
+        lowercase = await client.get(f"/bot{TOKEN}/getme")
+    assert ok.status_code == 200
+    assert ok.json()["ok"] is True
+    assert ok.json()["result"]["username"] == "sokhan_local_bot"
+    assert unknown.status_code == 404
+    assert unknown.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+    assert missing_chat.status_code == 400
+    assert missing_chat.json() == {
+        "ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+    assert lowercase.json()["result"]["id"] == 1000
+
+
+async def test_chunked_bodies_and_closing_connections(api: LocalBotApi) -> None:
+    api.add_chat(LocalChat.private(DEFAULT_USER))
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"chat_id": %d, ' % ME
+        yield '"text": "تکه‌تکه"}'.encode()
+
+    async with httpx.AsyncClient(base_url=api.base_url.removesuffix("/bot")) as client:
+        sent = await client.post(f"/bot{TOKEN}/sendMessage", content=chunks(),
+                                 headers={"Content-Type": "application/json", "Connection": "close"})
+    assert sent.request.headers["transfer-encoding"] == "chunked"
+    assert sent.headers["connection"] == "close"
+    assert sent.json()["result"]["text"] == "تکه‌تکه"
+    assert api.calls("sendMessage")[0].params == {"chat_id": ME, "text": "تکه‌تکه"}
+
+
+async def test_unknown_method_is_404_for_the_real_client(bot: Any) -> None:
+    with pytest.raises(EndPointNotFound):
+        await bot.do_api_request("frobnicate")
+
+
+async def test_request_log_and_logs_never_hold_the_token(
+    api: LocalBotApi, bot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.local_api")
+    await bot.send_message(ME, "سلام")
+    assert [call.method for call in api.requests] == ["getMe", "sendMessage"]
+    assert api.calls("sendMessage")[0].params == {"chat_id": str(ME), "text": "سلام"}
+    assert "sendMessage" in caplog.text
+    assert TOKEN not in repr(api.requests)
+    assert TOKEN not in caplog.text
+
+
+# --- updates reaching handlers ---
+
+
+async def test_command_reaches_its_handler(api: LocalBotApi, app: Any) -> None:
+    api.user_sends("/find اطلاع رسانی")
+    reply = await api.wait_for_reply(ME)
+    assert reply.text == "جست‌وجو: اطلاع رسانی"
+
+
+async def test_group_command_with_the_bots_username(api: LocalBotApi, app: Any) -> None:
+    api.user_sends("/find@other_bot نه", chat=GROUP)
+    api.user_sends("/find@sokhan_local_bot خبر", chat=GROUP)
+    await api.wait_for_reply(GROUP.id)
+    # Updates are handled in order, so the first command was already passed over.
+    assert [message.text for message in api.sent(GROUP.id)] == ["جست‌وجو: خبر"]
+    assert api.sent(GROUP.id)[0].reply_to == 2
+
+
+async def test_plain_text_is_echoed(api: LocalBotApi, app: Any) -> None:
+    api.user_sends("سلام 👋 دنیا")
+    assert (await api.wait_for_reply(ME)).text == "سلام 👋 دنیا"
+
+
+async def test_keyboard_press_answers_and_edits(api: LocalBotApi, app: Any) -> None:
+    api.user_sends("/start")
+    greeting = await api.wait_for_reply(ME)
+    assert greeting.plain_text == "سلام دنیا & پیوند"
+    assert greeting.buttons == (
+        (("خلاصه", "s:1"), ("نقل‌قول‌ها", "q:1")),
+        (("منبع", "https://example.com/a"),),
+    )
+    with pytest.raises(ValueError, match="no callback query"):
+        api.user_presses(greeting, "منبع")
+    api.user_presses(greeting, "نقل‌قول‌ها")
+    edited = await api.wait_until(lambda: next((m for m in api.sent(ME) if m.edited), None))
+    assert (edited.message_id, edited.text, edited.plain_text) == (greeting.message_id, "<i>q:1</i>", "q:1")
+    assert edited.buttons == ()  # an edit without reply_markup drops the keyboard, as in Telegram
+    assert [answer.text for answer in api.callback_answers] == ["باشد q:1"]
+    with pytest.raises(LookupError):
+        api.user_presses(edited, 0)
+
+
+async def test_inline_query_answer_is_recorded_and_its_message_edited(api: LocalBotApi, app: Any) -> None:
+    query_id = api.user_inline_query("گلی کانی")
+    results = await api.wait_until(lambda: api.inline_answers(query_id))
+    assert [result["title"] for result in results] == ["گلی کانی 0", "گلی کانی 1", "گلی کانی 2"]
+    api.user_chooses_inline_result(query_id, "1")
+    posted = api.sent(ME)[-1]
+    assert (posted.from_bot, posted.text, posted.plain_text) == (False, "<b>گلی کانی</b> 1", "گلی کانی 1")
+    assert posted.inline_message_id
+    api.user_presses(posted, "خلاصه")
+    edited = await api.wait_until(lambda: api.sent(ME)[-1].edited and api.sent(ME)[-1])
+    assert (edited.inline_message_id, edited.plain_text) == (posted.inline_message_id, "s:1")
+    assert api.calls("editMessageText")[-1].params["inline_message_id"] == posted.inline_message_id
+
+
+async def test_user_document_can_be_downloaded_by_the_bot(api: LocalBotApi, app: Any) -> None:
+    api.user_sends_document("نامه.txt", "متن نامه".encode())
+    reply = await api.wait_for_reply(ME)
+    assert reply.text == f"نامه.txt: {len('متن نامه'.encode())} متن نامه"
+
+
+async def test_bot_document_upload_keeps_name_and_size(api: LocalBotApi, app: Any) -> None:
+    api.user_sends("/doc")
+    sent = await api.wait_for_reply(ME)
+    assert (sent.document, sent.text, sent.plain_text) == ("گزارش.txt", "<b>گزارش</b>", "گزارش")
+
+
+async def test_send_document_multipart_round_trip(api: LocalBotApi, bot: Any) -> None:
+    name = 'گزارش "ویژه" \\ نهایی.txt'
+    message = await bot.send_document(ME, b"x" * 1234, filename=name)
+    assert (message.document.file_name, message.document.file_size) == (name, 1234)
+    downloaded = await (await bot.get_file(message.document.file_id)).download_as_bytearray()
+    assert bytes(downloaded) == b"x" * 1234
+    again = await bot.send_document(ME, message.document.file_id)
+    assert again.document.file_unique_id == message.document.file_unique_id
+
+
+# --- sendMessage and edits, called directly ---
+
+
+async def test_send_message_returns_a_telegram_message(api: LocalBotApi, bot: Any) -> None:
+    api.user_sends("پرسش")
+    asked = api.last_user_message_id(ME)
+    message = await bot.send_message(
+        ME, "<b>سلام</b> 👋 <a href=\"https://example.com\">دنیا</a>", parse_mode=ParseMode.HTML,
+        reply_markup=START_KEYBOARD, link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_parameters=ReplyParameters(message_id=asked),
+    )
+    assert message.text == "سلام 👋 دنیا"
+    assert message.entities == (
+        MessageEntity(MessageEntity.BOLD, 0, 4),
+        MessageEntity(MessageEntity.TEXT_LINK, 8, 4, url="https://example.com"),  # 👋 is two UTF-16 units
+    )
+    assert message.text_html == "<b>سلام</b> 👋 <a href=\"https://example.com\">دنیا</a>"
+    assert (message.from_user.id, message.chat.id, message.message_id) == (1000, ME, asked + 1)
+    assert message.reply_to_message.text == "پرسش"
+    assert message.link_preview_options.is_disabled
+    assert message.reply_markup == START_KEYBOARD
+    assert api.sent(ME)[-1].buttons[1] == (("منبع", "https://example.com/a"),)
+
+
+async def test_thread_id_is_kept_in_groups(api: LocalBotApi, bot: Any) -> None:
+    api.add_chat(GROUP)
+    message = await bot.send_message(GROUP.id, "موضوع", message_thread_id=7)
+    assert message.message_thread_id == 7
+    assert api.sent(GROUP.id)[-1].thread_id == 7
+
+
+async def test_edit_delete_and_their_errors(api: LocalBotApi, bot: Any) -> None:
+    message = await bot.send_message(ME, "یک", reply_markup=START_KEYBOARD)
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await bot.edit_message_text("یک", ME, message.message_id, reply_markup=START_KEYBOARD)
+    await bot.edit_message_reply_markup(ME, message.message_id, reply_markup=None)
+    assert api.sent(ME)[-1].buttons == ()
+    edited = await bot.edit_message_text("دو", ME, message.message_id)
+    assert (edited.text, edited.edit_date is not None) == ("دو", True)
+    assert await bot.delete_message(ME, message.message_id)
+    assert api.sent(ME) == []
+    with pytest.raises(BadRequest, match="Message to edit not found"):
+        await bot.edit_message_text("سه", ME, message.message_id)
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(ME, message.message_id)
+    with pytest.raises(BadRequest, match="Message to be replied not found"):
+        await bot.send_message(ME, "پاسخ", reply_parameters=ReplyParameters(message_id=999))
+
+
+async def test_unknown_chat_is_not_found(bot: Any) -> None:
+    with pytest.raises(BadRequest, match=r"^Chat not found$"):
+        await bot.send_message(424242, "سلام")
+
+
+@pytest.mark.parametrize(
+    ("text", "parse_mode", "error"),
+    [
+        ("ب" * 4096, None, None),
+        ("ب" * 4097, None, "Message is too long"),
+        ("<b>" + "ب" * 4096 + "</b>", ParseMode.HTML, None),  # counted after the markup is parsed
+        ("<b>" + "ب" * 4097 + "</b>", ParseMode.HTML, "Message is too long"),
+        ("   ", None, "Message text is empty"),
+        ("<b> </b>", ParseMode.HTML, "Message text is empty"),
+    ],
+)
+async def test_text_length_limits(bot: Any, text: str, parse_mode: str | None, error: str | None) -> None:
+    if error is None:
+        assert (await bot.send_message(ME, text, parse_mode=parse_mode)).message_id > 0
+    else:
+        with pytest.raises(BadRequest, match=f"^{error}$"):
+            await bot.send_message(ME, text, parse_mode=parse_mode)
+
+
+@pytest.mark.parametrize(
+    ("data", "accepted"),
+    [("a" * 64, True), ("a" * 65, False), ("ب" * 32, True), ("ب" * 33, False)],  # bytes, not characters
+)
+async def test_callback_data_limit(bot: Any, data: str, accepted: bool) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("دکمه", callback_data=data)]])
+    if accepted:
+        await bot.send_message(ME, "دکمه", reply_markup=keyboard)
+    else:
+        with pytest.raises(BadRequest, match=r"^Button_data_invalid$"):
+            await bot.send_message(ME, "دکمه", reply_markup=keyboard)
+
+
+# --- queries, commands, chats ---
+
+
+async def test_inline_answer_limits(api: LocalBotApi, bot: Any) -> None:
+    def articles(count: int) -> list[InlineQueryResultArticle]:
+        return [InlineQueryResultArticle(str(n), f"t{n}", InputTextMessageContent("x")) for n in range(count)]
+
+    too_many = api.user_inline_query("الف")
+    with pytest.raises(BadRequest, match="Results_too_much"):
+        await bot.answer_inline_query(str(too_many), articles(51))
+    fifty = api.user_inline_query("ب")
+    assert await bot.answer_inline_query(str(fifty), articles(50), next_offset="50", cache_time=0)
+    answer = api.inline_answer(fifty)
+    assert answer is not None
+    assert (len(answer.results), answer.next_offset, answer.cache_time) == (50, "50", 0)
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await bot.answer_inline_query(str(fifty), articles(1))
+
+
+async def test_callback_query_can_be_answered_once(api: LocalBotApi, bot: Any) -> None:
+    message = await bot.send_message(ME, "دکمه", reply_markup=START_KEYBOARD)
+    query_id = api.user_presses(api.sent(ME)[0], 0)
+    assert message.message_id == api.sent(ME)[0].message_id
+    assert await bot.answer_callback_query(str(query_id), "هشدار", show_alert=True)
+    assert api.callback_answers[0].show_alert
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await bot.answer_callback_query(str(query_id))
+
+
+async def test_commands_are_stored_per_scope_and_language(api: LocalBotApi, bot: Any) -> None:
+    persian = [BotCommand("find", "جست‌وجو"), BotCommand("help", "راهنما")]
+    await bot.set_my_commands(persian, language_code="fa")
+    await bot.set_my_commands([("find", "search")])
+    await bot.set_my_commands([("latest", "newest")], scope=BotCommandScopeAllGroupChats())
+    assert api.commands(language_code="fa") == [("find", "جست‌وجو"), ("help", "راهنما")]
+    assert api.commands() == [("find", "search")]
+    assert api.commands("all_group_chats") == [("latest", "newest")]
+    assert [c.command for c in await bot.get_my_commands(language_code="fa")] == ["find", "help"]
+    assert await bot.delete_my_commands(language_code="fa")
+    assert api.commands(language_code="fa") == []
+    with pytest.raises(BadRequest, match="Bot_command_invalid"):
+        await bot.set_my_commands([("Find!", "bad")])
+
+
+async def test_chat_members_and_leaving(api: LocalBotApi, bot: Any) -> None:
+    owner, admin, member = (LocalUser(n, f"user{n}") for n in (1, 2, 3))
+    api.add_chat(GROUP, [owner, admin, member])
+    api.set_admins(GROUP.id, [admin.id], owner_id=owner.id)
+    admins = await bot.get_chat_administrators(GROUP.id)
+    assert [(m.user.id, m.status) for m in admins] == [
+        (1, ChatMemberStatus.OWNER), (2, ChatMemberStatus.ADMINISTRATOR)]
+    assert (await bot.get_chat_member(GROUP.id, member.id)).status == ChatMemberStatus.MEMBER
+    chat = await bot.get_chat(GROUP.id)
+    assert (chat.title, chat.type) == ("گروه آزمایش", "supergroup")
+    with pytest.raises(BadRequest, match="There are no administrators in the private chat"):
+        await bot.get_chat_administrators(ME)
+    assert await bot.send_chat_action(GROUP.id, "typing")
+    assert await bot.leave_chat(GROUP.id)
+    with pytest.raises(Forbidden, match="bot is not a member of the supergroup chat"):
+        await bot.send_message(GROUP.id, "هنوز اینجام؟")
+
+
+# --- fault injection ---
+
+
+async def test_injected_429_raises_retry_after(
+    api: LocalBotApi, bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")  # retry_after as a timedelta, without a deprecation warning
+    api.inject_fault("sendMessage", status=429, retry_after=7)
+    with pytest.raises(RetryAfter) as raised:
+        await bot.send_message(ME, "سلام")
+    assert raised.value.retry_after == dtm.timedelta(seconds=7)
+    assert (await bot.send_message(ME, "سلام")).text == "سلام"  # one fault, one failure
+
+
+async def test_injected_403_is_forbidden_only_in_its_chat(api: LocalBotApi, bot: Any) -> None:
+    api.add_chat(GROUP)
+    api.inject_fault("sendMessage", chat_id=ME, status=403, times=2)
+    assert (await bot.send_message(GROUP.id, "گروه")).chat.id == GROUP.id
+    for _ in range(2):
+        with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
+            await bot.send_message(ME, "سلام")
+    await bot.send_message(ME, "سلام")
+    assert [call.status for call in api.calls("sendMessage")] == [200, 403, 403, 200]
+
+
+@pytest.mark.parametrize("fault", [{"status": 500}, {"drop_connection": True}])
+async def test_server_errors_and_dropped_connections_are_network_errors(
+    api: LocalBotApi, bot: Any, fault: dict[str, Any]
+) -> None:
+    api.inject_fault("sendMessage", **fault)
+    with pytest.raises(NetworkError) as raised:
+        await bot.send_message(ME, "سلام")
+    assert type(raised.value) is NetworkError
+    assert (await bot.send_message(ME, "دوباره")).text == "دوباره"
+
+
+async def test_inject_fault_rejects_what_telegram_would_not_do(api: LocalBotApi) -> None:
+    with pytest.raises(ValueError, match="not a method"):
+        api.inject_fault("sendTelepathy")
+    with pytest.raises(ValueError, match="error status"):
+        api.inject_fault("sendMessage", status=200)
+
+
+# --- polling ---
+
+
+async def test_long_poll_returns_as_soon_as_an_update_arrives(api: LocalBotApi, bot: Any) -> None:
+    poll = asyncio.create_task(bot.get_updates(timeout=30))
+    await api.wait_until(lambda: api.pollers_waiting == 1)
+    started = asyncio.get_running_loop().time()
+    api.user_sends("سلام")
+    updates = await asyncio.wait_for(poll, timeout=5)
+    assert asyncio.get_running_loop().time() - started < 2
+    assert [update.message.text for update in updates] == ["سلام"]
+    assert await bot.get_updates(offset=updates[0].update_id + 1) == ()  # the offset confirmed it
+
+
+async def test_allowed_updates_filter_and_persist(api: LocalBotApi, bot: Any) -> None:
+    api.user_sends("پیام")
+    query_id = api.user_inline_query("پرسش")
+    only_queries = await bot.get_updates(allowed_updates=["inline_query"])
+    assert [update.inline_query.id for update in only_queries] == [str(query_id)]
+    assert len(await bot.get_updates()) == 1  # the setting persists until changed
+    assert len(await bot.get_updates(allowed_updates=[])) == 2
+
+
+async def test_webhook_blocks_polling_until_deleted(bot: Any) -> None:
+    assert await bot.set_webhook("https://example.com/hook")
+    assert (await bot.get_webhook_info()).url == "https://example.com/hook"
+    with pytest.raises(Conflict):
+        await bot.get_updates()
+    assert await bot.delete_webhook()
+    assert await bot.get_updates() == ()
+
+
+async def test_stop_ends_open_long_polls() -> None:
+    server = LocalBotApi()
+    await server.start()
+    local = build_app(server).bot
+    async with local:
+        poll = asyncio.create_task(local.get_updates(timeout=30))
+        await server.wait_until(lambda: server.pollers_waiting == 1)
+        await asyncio.wait_for(server.stop(), timeout=5)
+        with pytest.raises(NetworkError):
+            await asyncio.wait_for(poll, timeout=5)
+
+
+# --- text helpers and the terminal chat ---
+
+
+def test_parse_html_gives_plain_text_and_utf16_entities() -> None:
+    plain, entities = parse_html('<b>a😀</b> <pre><code class="language-py">x</code></pre> &lt;&amp;')
+    assert plain == "a😀 x <&"
+    assert entities == [
+        {"type": "bold", "offset": 0, "length": 3},
+        {"type": "pre", "offset": 4, "length": 1, "language": "py"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "parse_mode", "shown"),
+    [
+        (START_TEXT, "HTML", "سلام دنیا & پیوند (https://example.com/a)"),
+        ("<code>1 &lt; 2</code> <i>کج</i>", "HTML", "1 < 2 کج"),
+        ("<blockquote>نقل</blockquote>", "HTML", "│ نقل"),
+        ("<b>ساده</b>", None, "<b>ساده</b>"),
+        (r"\*نه\* ستاره", "MarkdownV2", "*نه* ستاره"),
+    ],
+)
+def test_render_text(text: str, parse_mode: str | None, shown: str) -> None:
+    assert render_text(text, parse_mode) == shown
+
+
+def test_render_text_ansi_styles() -> None:
+    assert render_text("<b>پررنگ</b>", "HTML", ansi=True) == "\033[1mپررنگ\033[0m"
+
+
+def test_render_buttons_numbers_across_rows() -> None:
+    rows = ((Button("خلاصه", "s"), Button("نقل‌قول‌ها", "q")), (Button("متن کامل", "f"),))
+    assert render_buttons(rows) == ["[1] خلاصه  [2] نقل‌قول‌ها", "[3] متن کامل"]
+
+
+async def test_terminal_chat_sends_renders_and_presses(api: LocalBotApi, app: Any) -> None:
+    typed: asyncio.Queue[str] = asyncio.Queue()
+    output = io.StringIO()
+
+    async def lines() -> AsyncIterator[str]:
+        while True:
+            yield await typed.get()
+
+    async def shows(needle: str) -> None:
+        await api.wait_until(lambda: needle in output.getvalue())
+
+    chat = asyncio.create_task(TerminalChat(api, lines=lines(), output=output, settle=0.1).run())
+    typed.put_nowait("/start")
+    await shows("[1] خلاصه  [2] نقل‌قول‌ها")
+    assert "سلام دنیا & پیوند (https://example.com/a)" in output.getvalue()
+    typed.put_nowait("3")
+    await shows("🔗 https://example.com/a")
+    typed.put_nowait("۲")  # Persian digits press buttons too
+    await shows("💬 باشد q:1")
+    await shows("✏️ ویرایش شد\nq:1")
+    typed.put_nowait("2")  # the edit took the keyboard away: now plain text, echoed
+    await shows("🤖\n2\n")
+    typed.put_nowait("!1")
+    await shows("دکمهٔ 1 نیست.")
+    typed.put_nowait("/quit")
+    await asyncio.wait_for(chat, timeout=5)
+    assert [m.text for m in api.history(ME) if not m.from_bot] == ["/start", "2"]
+
+
+async def test_terminal_chat_takes_piped_lines_one_answer_at_a_time(api: LocalBotApi, app: Any) -> None:
+    async def piped() -> AsyncIterator[str]:
+        for line in ("/start\n", "2\n", "خداحافظ\n"):
+            yield line
+
+    output = io.StringIO()
+    await asyncio.wait_for(TerminalChat(api, lines=piped(), output=output, settle=0.3).run(), timeout=10)
+    # "2" pressed the keyboard that /start's reply brought, rather than arriving as text first.
+    assert "💬 باشد q:1" in output.getvalue()
+    assert output.getvalue().rstrip().endswith("خداحافظ")

@@ -1,0 +1,159 @@
+"""Extractive summaries and derived headlines: invariants, the lede, the seeds, the corpus."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from storage.ingest import analyze_text
+from storage.models import Article
+from storage.sentences import split_sentences
+from storage.store import Store
+from storage.summary import MAX_HEADLINE_CHARS, MAX_SUMMARY_CHARS, headline, shorten, summarize
+from storage.text import TextNormalizer
+from tests.conftest import SEED_000, SEED_003, SEEDS
+from tests.irnews import IRNEWS, news_items
+
+LONG = "این جمله‌ای است که برای آزمودن خلاصه بسیار طولانی نوشته شده و کلمات فراوانی در خود دارد"
+
+
+def assert_summary_invariants(summary: Sequence[str], paragraphs: Sequence[str]) -> None:
+    """1–3 whole sentences of the article, in its order, ≤ MAX_SUMMARY_CHARS in all."""
+    sentences = [s for p in paragraphs for s in split_sentences(p)]
+    assert 1 <= len(summary) <= 3
+    assert len(" ".join(summary)) <= MAX_SUMMARY_CHARS
+    position = -1
+    for sentence in summary:  # each found after the one before: whole, in order, no repeats
+        position = sentences.index(sentence, position + 1)
+
+
+@pytest.fixture(scope="module")
+def seeds(normalizer: TextNormalizer) -> dict[Path, Article]:
+    return {path: analyze_text(path.read_text(encoding="utf-8"), normalizer) for path in (SEED_000, SEED_003)}
+
+
+@pytest.mark.parametrize("seed", [SEED_000, SEED_003])
+def test_seed_summaries_keep_the_invariants(seeds: dict[Path, Article], seed: Path) -> None:
+    article = seeds[seed]
+    summary = summarize(article.paragraphs, article.title)
+    assert_summary_invariants(summary, article.paragraphs)
+    assert article.summary == " ".join(summary)
+
+
+def test_seed_000_summary_is_its_lede(seeds: dict[Path, Article]) -> None:
+    # The sentence before "به گزارش روابط عمومی …" is what the office wrote as the news.
+    article = seeds[SEED_000]
+    assert article.summary == article.paragraphs[0]
+    assert article.headline == article.title
+
+
+def test_seed_003_summary_is_its_lead_sentence(seeds: dict[Path, Article]) -> None:
+    article = seeds[SEED_003]
+    assert article.summary == article.paragraphs[0]
+    assert article.summary.startswith("به گزارش خبرنگار مهر، علیرضا خامسیان")
+
+
+def test_the_whole_lede_is_the_summary() -> None:
+    paragraphs = (
+        "وزیر نیرو از آغاز ساخت سه سد تازه در استان خبر داد. این سدها تا دو سال آینده آماده می‌شوند.",
+        "به گزارش ایرنا، وزیر نیرو امروز در سفر به استان گفت: کار ساخت آغاز شده است.",
+        "وی افزود: اعتبار این طرح‌ها تأمین شده است.",
+    )
+    assert summarize(paragraphs, "آغاز ساخت سه سد") == (
+        "وزیر نیرو از آغاز ساخت سه سد تازه در استان خبر داد.",
+        "این سدها تا دو سال آینده آماده می‌شوند.",
+    )
+
+
+def test_a_long_lead_stands_alone_and_a_short_one_takes_the_next() -> None:
+    long_lead = f"{LONG} و باز هم {LONG}."
+    assert summarize((long_lead, "جمله دوم که دیگر لازم نیست و خلاصه را بلند می‌کند.")) == (long_lead,)
+    short = ("سیل در شمال کشور خسارت زد.", "بیش از صد خانه آسیب دید و جاده‌ها بسته شد.", "جمله سوم.")
+    assert summarize(short) == short[:2]
+
+
+def test_what_cannot_stand_alone_is_passed_over() -> None:
+    paragraphs = ("عکس:", "رئیس سازمان هواشناسی از بارش برف سنگین در استان‌های شمالی کشور خبر داد.")
+    assert summarize(paragraphs) == (paragraphs[1],)
+
+
+def test_sentences_over_the_limit_are_passed_over_and_the_total_stays_under_it() -> None:
+    too_long = "آغاز " + "کلمه " * 150 + "پایان."
+    paragraphs = (too_long, f"{LONG}.", f"{LONG} دوباره.", f"{LONG} سه‌باره.")
+    summary = summarize(paragraphs)
+    assert_summary_invariants(summary, paragraphs)
+    assert too_long not in summary
+
+
+def test_a_text_without_one_short_sentence_is_cut_at_a_word() -> None:
+    (summary,) = summarize(("کلمه " * 400,))
+    assert len(summary) <= MAX_SUMMARY_CHARS
+    assert summary.endswith("کلمه…")
+
+
+def test_no_text_no_summary() -> None:
+    assert summarize(()) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("کوتاه است.", 120, "کوتاه است"),
+        ("بخش اول جمله، بخش دوم جمله که بلند است", 20, "بخش اول جمله"),
+        ("یک دو سه چهار پنج شش هفت", 12, "یک دو سه…"),
+    ],
+)
+def test_shorten(text: str, limit: int, expected: str) -> None:
+    assert shorten(text, limit) == expected
+    assert len(shorten(text, limit)) <= limit
+
+
+def test_headline_from_the_lead_quote_or_the_summary() -> None:
+    quote = "ما " + "کار " * 60 + "کردیم. جمله دوم."
+    made = headline("خامسیان", quote, ["هر چه"])
+    assert made is not None
+    assert made.startswith("خامسیان: ما کار")
+    assert len(made) <= MAX_HEADLINE_CHARS
+    assert headline(None, None, ["به گزارش ایسنا، سیل در شمال کشور خسارت زد."]) == "سیل در شمال کشور خسارت زد"
+    assert headline(None, None, []) is None
+
+
+async def test_summary_is_stored(store: Store, seed_ids: dict[Path, int], seeds: dict[Path, Article]) -> None:
+    for path, article_id in seed_ids.items():
+        summary = await store.get_summary(article_id)
+        assert summary is not None
+        assert (summary.headline, summary.summary) == (seeds[path].headline, seeds[path].summary)
+    assert await store.get_summary(999) is None
+
+
+def test_cli_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeds: dict[Path, Article]) -> None:
+    monkeypatch.chdir(tmp_path)
+    for key in [k for k in os.environ if k.startswith(("SOKHAN_", "TELEGRAM_"))]:
+        monkeypatch.delenv(key)
+    db = tmp_path / "cli.db"
+    assert main(["ingest", str(SEEDS), "--db", str(db)], out=io.StringIO()) == 0
+    out = io.StringIO()
+    assert main(["summary", "2", "--db", str(db)], out=out) == 0
+    assert out.getvalue() == f"{seeds[SEED_003].headline}\n\n{seeds[SEED_003].summary}\n"
+    out = io.StringIO()
+    assert main(["summary", "1", "--db", str(db), "--json"], out=out) == 0
+    assert json.loads(out.getvalue()) == {"id": 1, "headline": seeds[SEED_000].title,
+                                          "summary": seeds[SEED_000].paragraphs[0]}
+    assert main(["summary", "9", "--db", str(db)], out=io.StringIO()) == 1
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not IRNEWS.is_dir(), reason=f"{IRNEWS} is not here")
+def test_every_corpus_summary_keeps_the_invariants(normalizer: TextNormalizer) -> None:
+    for item in news_items():
+        article = analyze_text(item.as_statement(), normalizer)
+        assert_summary_invariants(split_sentences(article.summary), article.paragraphs)
+        untitled = headline(None, None, summarize(article.paragraphs))
+        assert untitled is not None
+        assert len(untitled) <= MAX_HEADLINE_CHARS, item.path
