@@ -132,6 +132,8 @@ async def polling(app: SokhanApp) -> AsyncIterator[SokhanApp]:
 
 async def run_local(settings: Settings) -> None:
     """No token: the same bot against the local Bot API server, and a terminal chat."""
+    for noisy in ("telegram", "apscheduler", "bot.local_api"):  # the terminal is the chat now
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     async with LocalBotApi() as api:
         app = build_application(settings, base_url=api.base_url, base_file_url=api.base_file_url,
                                 rate_limit=False)

@@ -4,7 +4,10 @@ Bot API server, with the seeds in a real SQLite file."""
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -184,3 +187,29 @@ def test_readme_lists_every_command() -> None:
     for command in COMMANDS:
         for name in command.names:
             assert f"/{name}" in readme, name
+
+
+async def test_a_failing_handler_gets_a_polite_reply(api: LocalBotApi, app: SokhanApp,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    store = app.bot_data.store
+    assert store is not None
+    await store.close()  # a real failure: the database connection is gone
+    reply = await say(api, "/find خامسیان")
+    assert reply.plain_text == "متأسفم، در پاسخ به این پیام خطایی پیش آمد. لطفاً کمی بعد دوباره امتحان کنید."
+    assert any(record.exc_info for record in caplog.records if record.name == "bot.handlers")
+    app.bot_data.store = None  # already closed; post_shutdown has nothing left to do
+
+
+def test_local_mode_from_the_command_line(tmp_path: Path) -> None:
+    """``sokhan run`` with no token: seeds loaded, the bot local, a chat on stdin/stdout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOKHAN_", "TELEGRAM_"))}
+    env |= {"PYTHONPATH": str(ROOT), "SOKHAN_SEEDS": str(SEEDS), "SOKHAN_LOG_LEVEL": "WARNING"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], input="/find اطلاع رسانی\n/quote خامسیان\n/quit\n",
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 statements in data/sokhan.db" in done.stdout
+    assert "نتیجه‌های «اطلاع رسانی»" in done.stdout
+    assert "[1] 📄 ۱" in done.stdout  # buttons, numbered for pressing
+    assert "نقل‌قول‌های علیرضا خامسیان" in done.stdout
