@@ -13,6 +13,8 @@ from storage.summary import headline, summarize
 
 
 def analyze(article: Article) -> Article:
+    """Quotes, speakers, summary, and the headline: the title, or one derived from the lead
+    quote (or the summary) when there is none."""
     attribution = extract(article.paragraphs, article.kicker)
     summary = summarize(article.paragraphs, article.title)
     title = article.title

@@ -3,16 +3,20 @@
 A quote is cued by a reporting verb before a colon (``گفت:``, ``تصریح کرد:``, ``ادامه
 داد:`` …) or before a «…» quotation. It runs to the end of its paragraph, to its
 closing », or to the sentence where the next cue takes over. A colon after anything
-else (``به شرح زیر اعلام می‌شود:``, ``عبارت است از:``) is not a quote.
+else (``به شرح زیر اعلام می‌شود:``, ``عبارت است از:``) is not a quote; nor is reported
+speech (``گفت که …``), which still names a speaker for a later ``وی``.
 
 The speaker is the noun phrase opening the cue's sentence, once the attribution
-(``به گزارش X،``), discourse openers (``در ادامه،``) and time or place adjuncts are set
-aside. Press statements then name one person many ways, so mentions are resolved in
-order: ``وی``/``این مقام مسئول`` (or no subject at all) is the most recent speaker; a
-surname is the full name given before it; ``NAME، TITLE،`` ties a title to a name; a
-title met before is that person; and when the article names one person only, its
-kicker and every other title are that person. A cue with nobody to resolve to (an
+(``به گزارش X،``), discourse openers (``در ادامه،``), time, place and date adjuncts and
+honorifics are set aside. Press statements name one person many ways, so mentions are
+resolved in article order: ``وی``/``این مقام مسئول`` (or no subject at all) is the most
+recent speaker; a surname is the full name given before it; ``NAME، TITLE،`` ties a title
+to a name. A title never tied to a name is the named person holding it, else the one
+person the article names, else the person named right after it (the lede gives the title,
+the next sentence the name); the kicker likewise. A cue with nobody to resolve to (an
 unsigned announcement) yields no quote.
+
+Names, titles and queries compare by ``speaker_key``: folded, blind to spacing and ZWNJ.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from storage.models import Quote, Speaker
-from storage.sentences import fold_word, sentence_ends, stopwords
+from storage.sentences import ATTRIBUTION, fold_word, sentence_ends, stopwords
 from storage.text import ZWNJ, fold
 
 # -- reporting verbs --------------------------------------------------------------
@@ -105,7 +109,13 @@ _LOOKBEHIND = 60
 # -- the words of a speaker's noun phrase -----------------------------------------
 
 
-def _folded(words: str) -> frozenset[str]:
+def _heads(words: str) -> frozenset[str]:
+    """Each word's first folded word, as ``_head`` compares them (``هم‌زمان`` → ``هم``)."""
+    return frozenset(fold(w).split()[0] for w in words.split())
+
+
+def _whole(words: str) -> frozenset[str]:
+    """Each word folded whole (``حجت‌الاسلام`` → ``حجت الاسلام``)."""
     return frozenset(fold(w) for w in words.split())
 
 
@@ -123,56 +133,56 @@ class _Phrases:
 
 
 # Heads of a title: "the minister of …", "the spokesman of …", "the governor of …".
-_TITLE_HEADS = _folded(
-    "رئیس رییس ریيس ریاست رئیس‌جمهور رئیس‌جمهوری رئیس‌کل رئیسه معاون وزیر سخنگو سخنگوی"
-    " نماینده نمایندگان مدیر مدیرکل مدیرعامل مدیران دبیر دبیرکل فرماندار استاندار شهردار بخشدار"
-    " دهیار فرمانده جانشین سفیر کاردار سرکنسول کنسول دادستان قاضی بازپرس وکیل عضو کارشناس"
-    " مشاور مقام مسئول مسوول متولی سرپرست قائم‌مقام قائم نایب امام رهبر نخست‌وزیر نخست"
-    " صدراعظم پادشاه ولیعهد شیخ مفتی پاپ سناتور نامزد کاندیدای منتخب کارگردان بازیگر"
-    " تهیه‌کننده نویسنده سرمربی مربی کاپیتان بازیکن هافبک مهاجم دروازه‌بان پزشک متخصص"
-    " فعال تحلیلگر پژوهشگر استاد مجری خواننده شاعر فرستاده رایزن دیپلمات مذاکره‌کننده"
-    " رئيس"
+_TITLE_HEADS = _heads(
+    "رئیس ریاست رئیس‌جمهور رئیسه معاون وزیر سخنگو سخنگوی نماینده نمایندگان مدیر مدیرکل"
+    " مدیرعامل دبیر دبیرکل فرماندار استاندار شهردار بخشدار دهیار فرمانده جانشین سفیر کاردار"
+    " سرکنسول کنسول دادستان قاضی بازپرس وکیل عضو کارشناس مشاور مقام مسئول مسوول متولی"
+    " سرپرست قائم‌مقام نایب امام رهبر نخست‌وزیر صدراعظم پادشاه ولیعهد شیخ مفتی پاپ سناتور"
+    " نامزد کاندیدای منتخب کارگردان بازیگر تهیه‌کننده نویسنده سرمربی مربی کاپیتان بازیکن"
+    " هافبک مهاجم دروازه‌بان پزشک متخصص فعال تحلیلگر پژوهشگر استاد مجری خواننده شاعر"
+    " فرستاده رایزن دیپلمات مذاکره‌کننده فرزند همسر کنشگر اقتصاددان جامعه‌شناس حقوقدان"
+    " روزنامه‌نگار خبرنگار"
 )
 # Offices that take a place: مقام عالی دولت در شهرستان قدس, سفیر ایران در عراق.
-_LOCATED_HEADS = _folded("نماینده مقام سفیر کاردار سرکنسول کنسول رایزن فرستاده مسئول")
-_PLACES = _folded(
+_LOCATED_HEADS = _heads("نماینده مقام سفیر کاردار سرکنسول کنسول رایزن فرستاده مسئول")
+_PLACES = _heads(
     "مجلس شهرستان استان شهر کشور منطقه سازمان شورای دولت کمیسیون مجمع اتحادیه اروپا"
     " ایران عراق سوریه لبنان افغانستان پاکستان ترکیه روسیه چین هند ژاپن آمریکا انگلیس"
     " فرانسه آلمان ایتالیا عربستان امارات قطر کویت عمان بحرین یمن مصر اردن فلسطین"
     " آذربایجان ارمنستان ترکمنستان تاجیکستان ازبکستان قزاقستان ژنو وین نیویورک تهران"
 )
 # Heads of an organisation, which may speak too but is never a person.
-_ORG_HEADS = _folded(
+_ORG_HEADS = _heads(
     "وزارت سازمان ستاد شورای شورا دولت مجلس پلیس دادگاه دادستانی قوه سپاه ارتش بانک شرکت"
     " روابط اداره دانشگاه خبرگزاری روزنامه پایگاه شبکه کمیسیون فراکسیون حزب جبهه انجمن"
     " کانون اتحادیه فدراسیون باشگاه استانداری فرمانداری شهرداری دفتر مرکز بنیاد نهاد کاخ"
     " سفارت کنسولگری هیئت هیات اتاق دبیرخانه کمیته مجمع"
 )
-# Courtesy words before a name, not part of it.
-_HONORIFICS = frozenset(w.split()[0] for w in _folded(
+# Courtesy words before a name, not part of it (whole tokens: حجت alone is a name).
+_HONORIFICS = _whole(
     "آقای خانم دکتر مهندس حجت‌الاسلام حجت‌الاسلام‌والمسلمین آیت‌الله سردار سرلشکر سرتیپ"
-    " سرهنگ دریادار استاد حضرت جناب سرکار"
-))
+    " سرهنگ دریادار حضرت جناب سرکار"
+)
 _HONORIFIC_PHRASES = _Phrases.of(
     "حجت الاسلام و المسلمین", "حجت الاسلام والمسلمین", "حجت الاسلام", "آیت الله", "سرتیپ دوم",
 )
 # Words that end the subject: prepositions, time words, particles, clause openers.
-_STOPS = _folded(
+_STOPS = _heads(
     "با به از در ضمن طی پس بعد قبل پیش روز امروز دیروز امشب دیشب صبح ظهر عصر شب شامگاه"
     " بامداد هم نیز همچنین هم‌چنین که را درباره برای تا چون اما ولی هنگام وقتی پیرامون یکی"
     " نسبت بر خطاب ضمنا ضمناً سپس همزمان هم‌زمان اکنون هم‌اکنون شنبه یکشنبه دوشنبه"
     " سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه بدون طبق براساس بنابر علاوه"
 )
-_TIME_WORDS = _folded(
+_TIME_WORDS = _heads(
     "امروز دیروز امشب دیشب روز صبح ظهر عصر شب شامگاه بامداد گذشته جاری هفته ماه سال"
     " شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه"
 )
 # A sentence that opens with these has an adjunct before its subject.
-_ADJUNCT_OPENERS = _folded(
+_ADJUNCT_OPENERS = _heads(
     "در با به پس بعد قبل پیش طی ضمن از همچنین هم‌چنین سپس اما ولی همزمان هم‌زمان علاوه"
     " درباره وقتی هنگامی زمانی اگر اگرچه چون"
 )
-_DISCOURSE = _folded("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً")
+_DISCOURSE = _heads("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً")
 # Openers that need no comma after them: در ادامه وزیر گفت, در پایان وی افزود.
 _OPENING_PHRASES = _Phrases.of(
     "در ادامه", "در پایان", "در ابتدا", "در همین حال", "در همین راستا", "در این راستا",
@@ -180,11 +190,11 @@ _OPENING_PHRASES = _Phrases.of(
     "در این خصوص", "در این نشست", "در این جلسه", "در این دیدار", "در این مراسم",
 )
 # Words that cannot open a speaker's name.
-_NOT_NAMES = _folded(
-    "این آن آنها آنان همه برخی بسیاری گزارش اطلاعیه بیانیه متن نامه پیام خبر مردم منابع"
+_NOT_NAMES = _heads(
+    "این آن آنها آنان همه برخی بسیاری گزارش اطلاعیه بیانیه متن نامه پیام خبر مردم منابع منبع"
     " یک یکی هر چه کسی کسانی ما من شما هیچ چندی"
 )
-_PLURALS = _folded("منابع مقامات مسئولان مسئولین افراد اعضا کارشناسان")
+_PLURALS = _heads("منابع مقامات مسئولان مسئولین افراد اعضا کارشناسان")
 # ``همانطور که X گفت:`` – the subject follows the subordinator.
 _SUBORDINATORS = _Phrases.of(
     "همانطور که", "همان طور که", "همانگونه که", "همان گونه که", "چنانکه", "چنان که",
@@ -192,9 +202,6 @@ _SUBORDINATORS = _Phrases.of(
 _ANAPHORS = _Phrases.of(
     "این مقام مسئول", "این مقام مسوول", "این مقام ارشد", "این مقام", "این مسئول", "این مسوول",
     "وی", "او", "ایشان",
-)
-_ATTRIBUTION = re.compile(
-    r"^\s*(?:به\s*گزارش|به\s*نقل\s*از|به\s*نوشته|بنا\s*بر\s*گزارش|بنابر\s*گزارش)[^،,:؛]{0,120}[،,:؛]\s*"
 )
 _TOKEN = re.compile(r"[،,؛«»]|[^\s،,؛«»]+")
 _COMMAS = frozenset("،,؛")
@@ -321,39 +328,44 @@ def _through_comma(tokens: list[str], within: int) -> list[str] | None:
 
 
 def _strip_openers(tokens: list[str]) -> list[str]:
-    """Drop what comes before the subject: discourse words, time words, a date, and leading
-    adjunct phrases closed by a comma (``با اشاره به این موضوع،``). An adjunct with no
-    comma after it runs up to the verb: the subject was dropped."""
+    """Drop what comes before the subject: discourse and time words, a date, a subordinator
+    and a leading adjunct. ``[]`` when nothing is left: the subject was dropped."""
     for _ in range(4):
         before = len(tokens)
         while tokens and (tokens[0] in _SKIPPED or _head(tokens[0]) in _DISCOURSE | _TIME_WORDS):
             tokens = tokens[1:]
-        opener = tokens and _head(tokens[0]) in _ADJUNCT_OPENERS and not _anaphor_at(tokens)
-        # ``در ادامه این نشست، X``: a short adjunct closed by a comma goes whole.
-        tokens = (_through_comma(tokens, _SHORT_ADJUNCT) if opener else None) or tokens
-        tokens = tokens[_starts_with(tokens, _OPENING_PHRASES):]
+        if tokens and _head(tokens[0]) in _ADJUNCT_OPENERS and not _anaphor_at(tokens):
+            tokens = _without_adjunct(tokens)
         tokens = tokens[_starts_with(tokens, _SUBORDINATORS):]
         if tokens and tokens[0][0].isdigit():  # ۱۷ بهمن ۱۳۸۹، …
             tokens = _through_comma(tokens, _SHORT_ADJUNCT) or tokens
-        if tokens and _head(tokens[0]) in _ADJUNCT_OPENERS and not _anaphor_at(tokens):
-            rest = _through_comma(tokens, len(tokens))
-            if rest is None:
-                return []
-            tokens = rest
         if len(tokens) == before:
             break
     return tokens
 
 
+def _without_adjunct(tokens: list[str]) -> list[str]:
+    """``در ادامه این نشست، X`` → X (a short adjunct closed by a comma goes whole);
+    ``در ادامه X`` → X (a fixed opener needs no comma); ``با اشاره به …، X`` → X; and
+    ``در پاسخ به این سوال`` with no comma runs up to the verb: nothing is left."""
+    if (rest := _through_comma(tokens, _SHORT_ADJUNCT)) is not None:
+        return rest
+    if fixed := _starts_with(tokens, _OPENING_PHRASES):
+        return tokens[fixed:]
+    return _through_comma(tokens, len(tokens)) or []
+
+
 def _anaphor_at(tokens: list[str]) -> int:
     """Length of the pronoun, ``این مقام مسئول`` or ``این`` + a noun (``این فعال سیاسی``)
-    opening ``tokens``. ``این منابع``, ``این گزارش`` and ``این در حالی است`` are not."""
+    opening ``tokens``. ``این منابع``, ``این گزارش``, ``این شبکه`` and ``این در حالی است``
+    are not."""
     if size := _starts_with(tokens, _ANAPHORS):
         return size
     if len(tokens) > 1 and _head(tokens[0]) == "این":
         noun = _head(tokens[1])
         if noun in _TITLE_HEADS or not (noun in _NOT_NAMES or noun in _STOPS or noun in stopwords()
-                                         or noun.endswith(("ها", "ان")) or noun in _PLURALS):
+                                         or noun in _ORG_HEADS or noun in _PLURALS
+                                         or noun.endswith(("ها", "ان"))):
             return 2
     return 0
 
@@ -374,17 +386,17 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
             if closes_opening and not quoted:
                 quoted = len(words)
             continue
-        key = fold_word(token)
-        located = (key == "در" and words and _head(words[0]) in _LOCATED_HEADS
-                   and i + 1 < len(tokens) and fold_word(tokens[i + 1]) in _PLACES)
-        if (key in _STOPS and not located) or len(words) > MAX_TITLE_WORDS:
+        head = _head(token)
+        located = (head == "در" and words and _head(words[0]) in _LOCATED_HEADS
+                   and i + 1 < len(tokens) and _head(tokens[i + 1]) in _PLACES)
+        if (head in _STOPS and not located) or len(words) > MAX_TITLE_WORDS:
             return words, i, quoted
         words.append(token)
     return words, len(tokens), quoted
 
 
 def _strip_honorifics(words: list[str]) -> list[str]:
-    size = _starts_with(words, _HONORIFIC_PHRASES) or (1 if _head(words[0]) in _HONORIFICS else 0)
+    size = _starts_with(words, _HONORIFIC_PHRASES) or (1 if fold_word(words[0]) in _HONORIFICS else 0)
     if size and len(words) > size:
         return _strip_honorifics(words[size:])
     return words
@@ -430,7 +442,7 @@ def subject(text: str) -> Mention | None:
     A dropped subject (``در ادامه افزود:``) is an anaphor like ``وی``. ``None`` when the
     words are there but name nobody in particular (``یک مقام آمریکایی``, ``منابع``).
     """
-    text = _ATTRIBUTION.sub("", text, count=1)
+    text = ATTRIBUTION.sub("", text, count=1)
     tokens = _strip_openers(_TOKEN.findall(text))
     if not tokens or _anaphor_at(tokens):
         return Mention(Kind.ANAPHOR)
@@ -497,6 +509,15 @@ class _Entity:
     def holds(self, title: str) -> bool:
         return any(speaker_key(t) == speaker_key(title) or _same_title(t, title) for t in self.titles)
 
+    def ends(self, title: str) -> bool:
+        """Whether ``title`` ends with this person's name or a surname the article gave
+        (``رئیس‌جمهور حسن روحانی``: a title and a name with no comma between)."""
+        if self.name is None:
+            return False
+        names = {speaker_key(self.name)} | {speaker_key(a) for a in self.aliases if _is_surname(a, self.name)}
+        words = _words(title)
+        return any("".join(words[-k:]) in names for k in range(1, min(len(words), 4)))
+
     def add_alias(self, alias: str | None) -> None:
         known = {speaker_key(a) for a in self.aliases}
         if alias and speaker_key(alias) not in known and speaker_key(alias) != speaker_key(self.label):
@@ -549,7 +570,8 @@ class _Resolver:
             entity = self._office(mention.title or "")
         entity.add_title(mention.title)
         self.mentions.append((entity, len(self.entities) > known))
-        self.last = entity
+        if entity.kind is not Kind.ORG:  # وی and این مقام are people, not the paper cited
+            self.last = entity
         return entity
 
     def _people(self) -> list[_Entity]:
@@ -581,13 +603,14 @@ class _Resolver:
 
     def _office(self, title: str) -> _Entity:
         exact = [e for e in self._people() if any(speaker_key(t) == speaker_key(title) for t in e.titles)]
-        similar = [e for e in self._people() if e.holds(title)]
+        similar = [e for e in self._people() if e.holds(title) or e.ends(title)]
         return (exact or similar or [self._new(_Entity(Kind.TITLE))])[0]
 
     def _owner(self, titles: list[str]) -> _Entity | None:
-        """The named person holding one of ``titles``, or the only named person there is."""
+        """The named person holding one of ``titles`` or named at their end, or the only
+        named person there is."""
         named = [e for e in self._people() if e.name is not None]
-        holder = next((p for p in named if any(p.holds(t) for t in titles)), None)
+        holder = next((p for p in named if any(p.holds(t) or p.ends(t) for t in titles)), None)
         return holder or (named[0] if len(named) == 1 else None)
 
     def _named_next(self, entity: _Entity) -> _Entity | None:

@@ -95,6 +95,7 @@ class Analyzer:
         self._stems: dict[str, str] = {}
         self._splits: dict[str, list[str] | None] = {}
         self._keys: dict[str, tuple[frozenset[str], str]] = {}
+        self._tokens: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     # -- terms ----------------------------------------------------------------
 
@@ -134,16 +135,17 @@ class Analyzer:
     def terms(self, text: str) -> tuple[list[str], list[str]]:
         """Index terms of normalized text, in order, and the other forms of its compounds:
         joined (``اطلاع‌رسانی`` → ``اطلاعرسانی``) and split (``شخصمحور`` → ``شخص محور``)."""
-        terms: list[str] = []
-        other_forms: list[str] = []
-        for token in _WORD.findall(text):
-            word_terms, compound = self.word_terms(token)
-            terms.extend(word_terms)
-            if compound:
-                other_forms.append(compound)
-            elif split := self._split_unknown(token):
-                other_forms.extend(split)
-        return terms, other_forms
+        known = self._tokens
+        analyzed = [known.get(token) or self._analyze_token(token) for token in _WORD.findall(text)]
+        return [t for a in analyzed for t in a[0]], [t for a in analyzed for t in a[1]]
+
+    def _analyze_token(self, token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        word_terms, compound = self.word_terms(token)
+        other = (compound,) if compound else tuple(self._split_unknown(token) or ())
+        analyzed = (tuple(word_terms), other)
+        if len(self._tokens) < 500_000:  # news vocabulary repeats: analyze each word once
+            self._tokens[token] = analyzed
+        return analyzed
 
     def document(self, title: str | None, lead: str, body: Sequence[str],
                  extra: Iterable[str] = ()) -> dict[str, str]:

@@ -18,6 +18,11 @@ from storage.text import DIGITS, LETTERS, ZWNJ, fold
 # between digits (۱۴۰۴.۰۹) or inside an abbreviation (ج.ا.ا) has no space after it.
 _SENTENCE_END = re.compile(r"[.!?؟…]+(?:\s?[»\"')\]])*(?=\s)")
 _OPEN_QUOTE, _CLOSE_QUOTE = "«", "»"
+# Agency copy credits its source in a clause of its own, ``به گزارش X،``: the body of a
+# news item starts with it, and the subject of its sentence comes after it.
+ATTRIBUTION = re.compile(
+    r"^\s*(?:به\s*گزارش|به\s*نقل\s*از|به\s*نوشته|بنا\s*بر\s*گزارش|بنابر\s*گزارش)[^،,:؛]{0,120}[،,:؛]\s*"
+)
 _TOKEN = re.compile(f"[{LETTERS}{DIGITS}A-Za-z{ZWNJ}]+")
 # A word of normalized text; a ZWNJ splits compounds into their parts.
 _PLAIN_WORD = re.compile(f"[{LETTERS}{DIGITS}A-Za-z]+")

@@ -52,6 +52,8 @@ _ARTICLE_COLUMNS = (
 
 # Read beside _ARTICLE_COLUMNS where the analysis is wanted (migration 3 added the table).
 _WITH_SUMMARY = "s.summary, s.headline FROM articles LEFT JOIN article_summaries s ON s.article_id = id"
+# A quote's words, cut from its article ``a`` (quotes keep their place, not a copy).
+_QUOTE_TEXT = "substr(a.lead || char(10) || a.body, q.start + 1, q.length)"
 
 
 def _row_to_article(row: aiosqlite.Row) -> StoredArticle:
@@ -329,8 +331,8 @@ class Store:
     async def _add_analysis(self, db: aiosqlite.Connection, article_id: int, article: Article) -> None:
         """The summary, speakers, aliases and quotes of a new article, in its transaction.
 
-        A statement per table, whatever the number of rows: each is a trip to the
-        database thread, and ingestion runs this for every article.
+        A statement per table, whatever the number of rows, and none for no rows: each
+        is a trip to the database thread, and ingestion runs this for every article.
         """
         await db.execute(
             "INSERT INTO article_summaries (article_id, summary, headline) VALUES (?, ?, ?)",
@@ -349,16 +351,18 @@ class Store:
             " VALUES (?, (SELECT id FROM speakers WHERE key = ?), ?, ?)",
             [(article_id, speaker_key(s.name), i, s.name) for i, s in enumerate(speakers)],
         )
+        aliases = [(article_id, speaker_key(s.name), i, alias, speaker_key(alias))
+                   for s in speakers for i, alias in enumerate(s.aliases)]
+        if aliases:
+            await db.executemany(
+                "INSERT INTO speaker_aliases (article_id, speaker_id, position, alias, key)"
+                " VALUES (?, (SELECT id FROM speakers WHERE key = ?), ?, ?, ?)",
+                aliases,
+            )
         await db.executemany(
-            "INSERT INTO speaker_aliases (article_id, speaker_id, position, alias, key)"
-            " VALUES (?, (SELECT id FROM speakers WHERE key = ?), ?, ?, ?)",
-            [(article_id, speaker_key(s.name), i, alias, speaker_key(alias))
-             for s in speakers for i, alias in enumerate(s.aliases)],
-        )
-        await db.executemany(
-            "INSERT INTO quotes (article_id, position, speaker_id, paragraph, text)"
-            " VALUES (?, ?, (SELECT id FROM speakers WHERE key = ?), ?, ?)",
-            [(article_id, i, speaker_key(q.speaker), q.paragraph, q.text)
+            "INSERT INTO quotes (article_id, position, speaker_id, paragraph, start, length)"
+            " VALUES (?, ?, (SELECT id FROM speakers WHERE key = ?), ?, ?, ?)",
+            [(article_id, i, speaker_key(q.speaker), q.paragraph, *_span(article, q))
              for i, q in enumerate(article.quotes)],
         )
 
@@ -381,9 +385,9 @@ class Store:
         speakers = await self._article_speakers(ids)
         quotes: dict[int, list[Quote]] = {}
         async with self._reader.execute(
-            "SELECT q.article_id, s.name, q.paragraph, q.text FROM quotes q"
-            " JOIN article_speakers s USING (article_id, speaker_id)"
-            " WHERE q.article_id IN (SELECT value FROM json_each(?)) ORDER BY q.article_id, q.position",
+            f"SELECT q.article_id, s.name, q.paragraph, {_QUOTE_TEXT} FROM article_speakers s"  # noqa: S608
+            " JOIN quotes q USING (speaker_id, article_id) JOIN articles a ON a.id = q.article_id"
+            " WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY q.article_id, q.position",
             (ids,),
         ) as cursor:
             async for row in cursor:
@@ -398,8 +402,9 @@ class Store:
         """Each article's speakers, in order, with the aliases it gives them."""
         aliases: dict[tuple[int, int], list[str]] = {}
         async with self._reader.execute(
-            "SELECT article_id, speaker_id, alias FROM speaker_aliases"
-            " WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, speaker_id, position",
+            "SELECT s.article_id, s.speaker_id, a.alias FROM article_speakers s"
+            " JOIN speaker_aliases a USING (speaker_id, article_id)"
+            " WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, a.position",
             (ids,),
         ) as cursor:
             async for row in cursor:
@@ -448,7 +453,7 @@ class Store:
         """Quotes of these speakers, newest article first, in article order within one."""
         keys = json.dumps([speaker_key(s.name) for s in speakers])
         async with self._reader.execute(
-            "SELECT q.article_id, s.name, q.paragraph, q.text, a.published FROM quotes q"
+            f"SELECT q.article_id, s.name, q.paragraph, {_QUOTE_TEXT}, a.published FROM quotes q"  # noqa: S608
             " JOIN speakers s ON s.id = q.speaker_id JOIN articles a ON a.id = q.article_id"
             " WHERE s.key IN (SELECT value FROM json_each(?))"
             " ORDER BY coalesce(a.published, substr(a.created_at, 1, 10)) DESC, a.id DESC, q.position"
@@ -485,6 +490,15 @@ class Store:
         ) as cursor:
             row = await cursor.fetchone()
         return ArticleSummary(article_id, row[0], row[1]) if row else None
+
+
+def _span(article: Article, quote: Quote) -> tuple[int, int]:
+    """Where ``quote`` is in the article's text as stored (lead, newline, body)."""
+    at = article.paragraphs[quote.paragraph].find(quote.text)
+    if at < 0:
+        raise ValueError(f"quote not in paragraph {quote.paragraph}: {quote.text[:40]!r}")
+    before = sum(len(p) + 1 for p in article.paragraphs[: quote.paragraph])
+    return before + at, len(quote.text)
 
 
 def _all_speakers(article: Article) -> list[Speaker]:

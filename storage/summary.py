@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.sentences import content_words, split_sentences
+from storage.sentences import ATTRIBUTION, content_words, split_sentences
 
 MAX_SUMMARY_CHARS = 600
 MAX_SENTENCES = 3
@@ -45,12 +45,8 @@ MAX_CANDIDATES = 12
 LEDE_SEARCH = 6
 
 _LINK = re.compile(r"https?://|www\.|@\w")
-# Agency copy opens with the editor's lede, then the body starts with the attribution:
-# ``به گزارش X،``, ``به نقل از X،``, ``به نوشته X،``.
-_BODY_START = re.compile(r"^(?:به\s*گزارش|به\s*نقل\s*از|به\s*نوشته|بنا\s*بر\s*گزارش)")
 # Where a sentence may be cut and still read whole: a comma or a conjunction.
 _CLAUSE_BREAK = re.compile(r"\s*[،؛:]|\s(?=(?:و|اما|ولی|که)\s)")
-_ATTRIBUTION = re.compile(r"^(?:به\s*گزارش|به\s*نقل\s*از|به\s*نوشته)[^،,:]{0,120}[،,:]\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +96,7 @@ def _cosine_with_rest(own: Counter[str], total: Counter[str], total_sq: int) -> 
 def _lede_length(sentences: list[_Sentence]) -> int:
     """How many sentences come before the body's attribution (0 when it opens the text)."""
     for s in sentences[:LEDE_SEARCH]:
-        if _BODY_START.match(s.text):
+        if ATTRIBUTION.match(s.text):
             return s.index
     return 0
 
@@ -168,7 +164,7 @@ def summarize(paragraphs: Sequence[str], title: str | None = None) -> tuple[str,
     chosen = _select(sentences, _scores(sentences, total, title, lede), lede)
     if chosen:
         return tuple(s.text for s in chosen)
-    # Not one sentence is short enough (a text without punctuation): cut the first at a word.
+    # Not one sentence is short enough (a text without punctuation): cut the first short.
     return (shorten(sentences[0].text, MAX_SUMMARY_CHARS),)
 
 
@@ -181,10 +177,9 @@ def headline(speaker: str | None, quote: str | None, summary: Sequence[str]) -> 
     """
     if speaker and quote:
         prefix = f"{speaker}: "
-        gist = split_sentences(quote)[0] if quote else ""
-        return prefix + shorten(gist, MAX_HEADLINE_CHARS - len(prefix))
+        return prefix + shorten(split_sentences(quote)[0], MAX_HEADLINE_CHARS - len(prefix))
     if summary:
-        return shorten(_ATTRIBUTION.sub("", summary[0], count=1), MAX_HEADLINE_CHARS)
+        return shorten(ATTRIBUTION.sub("", summary[0], count=1), MAX_HEADLINE_CHARS)
     return None
 
 

@@ -183,6 +183,15 @@ def test_an_untied_title_among_several_people_stays_a_title() -> None:
     assert [s.name for s in attribution.speakers] == ["علی ربیعی", "سعید نمکی", "وزیر کشور"]
 
 
+def test_a_title_followed_by_the_name_is_that_person() -> None:
+    attribution = extract((
+        "رئیس‌جمهور حسن روحانی، صبح امروز در جلسه ستاد ملی کرونا گفت: وضع بهتر شده است.",
+        "عبدالناصر همتی گفت: نرخ ارز پایین می‌آید.",
+        "حسن روحانی افزود: مردم همکاری کنند.",
+    ))
+    assert [q.speaker for q in attribution.quotes] == ["حسن روحانی", "عبدالناصر همتی", "حسن روحانی"]
+
+
 def test_a_title_in_the_lede_is_the_person_named_next() -> None:
     attribution = extract((
         "معاون اول رئیس‌جمهور با تأکید بر سلامت مردم گفت: سلامت اولویت است.",
@@ -309,6 +318,14 @@ async def test_a_hand_made_quote_gets_its_speaker_row(store: Store) -> None:
     assert stored is not None
     assert stored.article.speakers == (Speaker("سخنگوی دولت"),)
     assert stored.article.quotes == article.quotes
+
+
+async def test_a_quote_not_in_its_article_is_refused_and_nothing_is_written(store: Store) -> None:
+    article = Article(paragraphs=("متن.",), raw_text="متن.", quotes=(Quote("سخنگوی دولت", "دیگر.", 0),))
+    with pytest.raises(ValueError, match="quote not in paragraph 0"):
+        await store.add_article(article, Origin(OriginKind.TEXT, "x"))
+    assert await store.count_articles() == 0
+    assert await store.find_speakers("سخنگوی دولت") == []
 
 
 async def test_articles_from_before_the_analysis_are_analyzed_by_the_migration(tmp_path: Path) -> None:
