@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.app import LOCAL_TOKEN, SokhanApp, build_application, polling
@@ -213,3 +215,40 @@ def test_local_mode_from_the_command_line(tmp_path: Path) -> None:
     assert "نتیجه‌های «اطلاع رسانی»" in done.stdout
     assert "[1] 📄 ۱" in done.stdout  # buttons, numbered for pressing
     assert "نقل‌قول‌های علیرضا خامسیان" in done.stdout
+
+
+async def test_webhook_mode(api: LocalBotApi, db: Path) -> None:
+    """Updates posted to the bot's webhook server reach the same handlers."""
+    application = build_application(Settings(db_path=db), base_url=api.base_url,
+                                     base_file_url=api.base_file_url, rate_limit=False)
+    api.add_chat(LocalChat.private(DEFAULT_USER), [DEFAULT_USER])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with application:
+        assert application.post_init is not None
+        await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        public = "https://statements.example/hook"  # what Telegram would call, behind a proxy
+        await application.updater.start_webhook(listen="127.0.0.1", port=port, url_path="hook",
+                                                webhook_url=public)
+        url = f"http://127.0.0.1:{port}/hook"
+        try:
+            assert api.calls("setWebhook")[-1].params["url"] == public
+            update = {"update_id": 1, "message": {
+                "message_id": 1, "date": 0, "text": "/find خامسیان",
+                "chat": {"id": ME, "type": "private"},
+                "from": {"id": ME, "is_bot": False, "first_name": DEFAULT_USER.first_name},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            }}
+            async with httpx.AsyncClient() as client:
+                response = await client.post(url, json=update)
+            assert response.status_code == 200
+            reply = await api.wait_until(lambda: next(iter(api.sent(ME)), None), timeout=10)
+            assert "نتیجه‌های «خامسیان»" in reply.plain_text
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            if application.post_shutdown:
+                await application.post_shutdown(application)
