@@ -11,6 +11,7 @@ import itertools
 import re
 import string
 from collections import Counter
+from collections.abc import Iterable
 
 from storage.text import DIGITS, LETTERS, ZWNJ, fold
 
@@ -96,13 +97,21 @@ def words(text: str) -> list[str]:
     return out
 
 
-def content_words(text: str) -> Counter[str]:
-    """Counts of the words of normalized text, without stopwords and one-letter debris.
+def plain_words(text: str) -> list[str]:
+    """The words of normalized text as written (not folded: text from one normalizer
+    compares as it is); a ZWNJ splits compounds into their parts."""
+    return _PLAIN_WORD.findall(text)
 
-    Not folded: text from one normalizer compares as it is, and this runs on every
-    sentence of every article ingested, so the filtering stays in C.
-    """
-    return Counter(itertools.filterfalse(_skipped().__contains__, _PLAIN_WORD.findall(text)))
+
+def content_counts(words: Iterable[str]) -> Counter[str]:
+    """Counts of ``words`` without stopwords and one-letter debris. This runs on every
+    sentence of every article ingested, so the filtering stays in C."""
+    return Counter(itertools.filterfalse(_skipped().__contains__, words))
+
+
+def content_words(text: str) -> Counter[str]:
+    """Counts of the content words of normalized text."""
+    return content_counts(plain_words(text))
 
 
 @functools.cache

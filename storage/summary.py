@@ -17,13 +17,15 @@ lede, until it reaches an editor's abstract's length, unless they repeat it.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.sentences import ATTRIBUTION, content_words, split_sentences
+from storage.sentences import ATTRIBUTION, content_counts, content_words, plain_words, split_sentences
 
 MAX_SUMMARY_CHARS = 600
 MAX_SENTENCES = 3
@@ -58,13 +60,13 @@ class _Sentence:
     penalty: float  # how far it falls short of standing alone as a summary
 
     @classmethod
-    def of(cls, index: int, text: str) -> _Sentence:
+    def of(cls, index: int, text: str, words: list[str]) -> _Sentence:
         length = text.count(" ") + 1
         if length < MIN_WORDS or text.endswith((":", "؛")):  # a fragment, a list's heading
             penalty = 1.0
         else:
             penalty = 0.5 if _LINK.search(text) else 0.0
-        return cls(index, text, content_words(text), length, penalty)
+        return cls(index, text, content_counts(words), length, penalty)
 
 
 def _sentences(paragraphs: Sequence[str]) -> tuple[list[_Sentence], Counter[str]]:
@@ -75,9 +77,10 @@ def _sentences(paragraphs: Sequence[str]) -> tuple[list[_Sentence], Counter[str]
     while taken < len(paragraphs) and len(texts) < MAX_CANDIDATES:
         texts += split_sentences(paragraphs[taken])
         taken += 1
-    candidates = [_Sentence.of(i, t) for i, t in enumerate(texts[:MAX_CANDIDATES])]
-    # Counting the whole text again is cheaper than adding up the candidates' counts.
-    return candidates, content_words(" ".join([*texts, *paragraphs[taken:]]))
+    words = [plain_words(t) for t in texts[:MAX_CANDIDATES]]
+    candidates = [_Sentence.of(i, t, w) for i, (t, w) in enumerate(zip(texts, words, strict=False))]
+    rest = plain_words(" ".join([*texts[MAX_CANDIDATES:], *paragraphs[taken:]]))
+    return candidates, content_counts(itertools.chain(*words, rest))
 
 
 def _cosine_with_rest(own: Counter[str], total: Counter[str], total_sq: int) -> float:
@@ -85,8 +88,8 @@ def _cosine_with_rest(own: Counter[str], total: Counter[str], total_sq: int) -> 
     the rest: its dot product and norm follow from the whole article's."""
     if not own:
         return 0.0
-    own_sq = sum(n * n for n in own.values())
-    dot = sum(n * total[w] for w, n in own.items()) - own_sq
+    own_sq = _squares(own)
+    dot = sum(map(operator.mul, own.values(), map(total.__getitem__, own))) - own_sq
     rest_sq = total_sq - 2 * (dot + own_sq) + own_sq
     if dot <= 0 or rest_sq <= 0:
         return 0.0
@@ -106,8 +109,12 @@ def _position(index: int, lede: int) -> float:
     return 1.0 / (1.0 + max(0, index - max(0, lede - 1)))
 
 
+def _squares(counts: Counter[str]) -> int:
+    return sum(map(operator.mul, counts.values(), counts.values()))
+
+
 def _scores(sentences: list[_Sentence], total: Counter[str], title: str | None, lede: int) -> list[float]:
-    total_sq = sum(n * n for n in total.values())
+    total_sq = _squares(total)
     title_words = content_words(title).keys() if title else set()
     scores = []
     for s in sentences:
