@@ -50,8 +50,6 @@ _CHAR_MAP: dict[str, str] = {
 _UNIFY = re.compile(f"[{''.join(_CHAR_MAP)}]|{ZWNJ}{{2,}}")
 # Word-initial أ is Arabic spelling (أحمد); inside a word it is standard Persian (تأکید).
 _INITIAL_HAMZA_ALEF = re.compile(f"(?<![{LETTERS}{ZWNJ}])\u0623")
-_SPACES = re.compile("[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZWNJ_BY_SPACE = re.compile(f"{ZWNJ}*(?: {ZWNJ}*)+")
 
 # Spans hazm's correct_spacing would break apart: they are set aside and put back.
 _PROTECTED = re.compile(
@@ -176,12 +174,6 @@ def unify_characters(text: str) -> str:
     """Letter and mark unification that hazm leaves out; safe on any text."""
     text = _UNIFY.sub(lambda m: _CHAR_MAP.get(m.group(), ZWNJ), text)
     return _INITIAL_HAMZA_ALEF.sub("ا", text)
-
-
-def tidy_spacing(text: str) -> str:
-    """Collapse spaces and drop ZWNJs that touch a space or a line edge, line by line."""
-    text = _ZWNJ_BY_SPACE.sub(" ", _SPACES.sub(" ", text))
-    return "\n".join(line.strip(" " + ZWNJ) for line in text.split("\n"))
 
 
 _FOLD_MAP = str.maketrans({

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.text import ZWNJ, TextNormalizer, tidy_spacing, unify_characters
+from storage.text import ZWNJ, TextNormalizer, unify_characters
 
 Z = ZWNJ
 
@@ -125,6 +125,5 @@ def test_normalize_is_idempotent(normalizer: TextNormalizer) -> None:
     assert normalizer.normalize(once) == once
 
 
-def test_unify_and_tidy_without_hazm() -> None:
+def test_unify_without_hazm() -> None:
     assert unify_characters("\ufeffكتاب\u200f") == "کتاب"
-    assert tidy_spacing(f"  سلام {Z} دنیا{Z}\n{Z}خوب  ") == "سلام دنیا\nخوب"
