@@ -5,11 +5,15 @@
 
 * HTTP/1.1 on asyncio streams (keep-alive, Content-Length and chunked bodies; JSON, urlencoded and
   multipart requests, decoded the way Telegram decodes them);
-* one simulated world: the bot, users, chats, messages (with edits and deletions), files, updates
-  and long polling, commands, callback and inline queries;
+* one simulated world: the bot, users, chats (private, groups, channels), messages (with edits,
+  deletions, forwards and channel posts), files, updates and long polling, commands, callback and
+  inline queries, and the bot's membership (blocked, removed, its group upgraded to a supergroup);
 * Telegram's limits, answered with Telegram's error codes and texts, and injected faults;
-* the test side, as plain Python: simulated users acting (``user_sends``, ``user_presses`` ...) and
-  observation of what the bot did (``sent``, ``wait_for_reply``, ``requests`` ...).
+* the test side, as plain Python: simulated users acting (``user_sends``, ``user_presses``,
+  ``user_blocks_bot`` ...) and observation of what the bot did (``sent``, ``wait_for_reply``,
+  ``requests`` ...);
+* load: sending costs O(1) whatever the number of chats and messages, and ``record_requests=False``
+  drops the request log.
 
 The token in the URL is accepted whatever it is and never stored or logged. Every public method
 must be called from the thread running the server's event loop.
@@ -60,9 +64,17 @@ _WEBHOOK_CONFLICT = (
 _POLL_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
+_UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
+_BLOCKED = "Forbidden: bot was blocked by the user"
+_DEACTIVATED = "Forbidden: user is deactivated"
+_KICKED = {
+    "group": "Forbidden: bot was kicked from the group chat",
+    "supergroup": "Forbidden: bot was kicked from the supergroup chat",
+    "channel": "Forbidden: bot is not a member of the channel chat",
+}
 _DEFAULT_FAULT_TEXT = {
     400: "Bad Request",
-    403: "Forbidden: bot was blocked by the user",
+    403: _BLOCKED,
     500: "Internal Server Error",
     502: "Bad Gateway",
 }
@@ -120,6 +132,11 @@ class LocalChat:
     def group(cls, chat_id: int, title: str, *, supergroup: bool = True) -> LocalChat:
         return cls(chat_id, "supergroup" if supergroup else "group", title=title)
 
+    @classmethod
+    def channel(cls, chat_id: int, title: str, username: str | None = None) -> LocalChat:
+        """A channel; the bot in it is an administrator, as Telegram only adds bots to channels as such."""
+        return cls(chat_id, "channel", title=title, username=username)
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "type": self.type}
         return data | _present(title=self.title, username=self.username, first_name=self.first_name,
@@ -127,6 +144,9 @@ class LocalChat:
 
 
 DEFAULT_USER = LocalUser(id=100, first_name="کاربر", last_name="محلی", username="local_user")
+# The sender Telegram shows for messages a group sends as itself, such as the supergroup's first message.
+GROUP_ANONYMOUS_BOT = LocalUser(1087968824, "Group", username="GroupAnonymousBot", language_code=None,
+                                is_bot=True)
 
 
 class Button(NamedTuple):
@@ -191,18 +211,25 @@ class ApiCall:
 
 
 class ApiError(Exception):
-    """A Bot API error answer: ``{"ok": false, "error_code": status, "description": ...}``."""
+    """A Bot API error answer: ``{"ok": false, "error_code": status, "description": ...}``.
 
-    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
+    ``retry_after`` and ``migrate_to_chat_id`` go into the answer's ResponseParameters, from which
+    python-telegram-bot raises RetryAfter and ChatMigrated.
+    """
+
+    def __init__(self, status: int, description: str, *, retry_after: int | None = None,
+                 migrate_to_chat_id: int | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {"ok": False, "error_code": self.status, "description": self.description}
-        if self.retry_after is not None:
-            body["parameters"] = {"retry_after": self.retry_after}
+        parameters = _present(migrate_to_chat_id=self.migrate_to_chat_id, retry_after=self.retry_after)
+        if parameters:
+            body["parameters"] = parameters
         return body
 
 
@@ -606,7 +633,14 @@ class _Fault:
     method: str
     chat_id: str | None
     error: ApiError | None  # None: drop the connection without an answer
-    remaining: int
+    remaining: int  # -1: never runs out
+
+
+class _Absence(NamedTuple):
+    """How the bot is out of a group or channel: its ChatMember status there, and what sends get."""
+
+    status: str  # "left" or "kicked"
+    refusal: str  # the 403 description
 
 
 @dataclass(slots=True)
@@ -654,7 +688,12 @@ class LocalBotApi:
         bot_id: int = 1000,
         bot_username: str = "sokhan_local_bot",
         bot_name: str = "سخن",
+        record_requests: bool = True,
     ) -> None:
+        """``record_requests=False`` keeps no log of requests (``requests`` and ``calls`` then raise).
+
+        A long load test then runs in constant memory.
+        """
         self.host = host
         self.port = port
         self.bot = LocalUser(bot_id, bot_name, username=bot_username, language_code=None, is_bot=True)
@@ -666,8 +705,14 @@ class LocalBotApi:
         self._chats: dict[int, LocalChat] = {}
         self._members: dict[int, set[int]] = {}
         self._admins: dict[int, tuple[int | None, tuple[int, ...]]] = {}
-        self._left: set[int] = set()
+        self._usernames: dict[str, int] = {}
+        self._left: dict[int, _Absence] = {}
+        self._blocked: set[int] = set()
+        self._deactivated: set[int] = set()
+        self._migrated: dict[int, int] = {}
         self._messages: dict[int, dict[int, _Record]] = {}
+        self._bot_counts: dict[int, int] = {}
+        self._bot_total = 0
         self._next_message_id: dict[int, int] = {}
         self._inline_messages: dict[str, _Record] = {}
         self._updates: list[tuple[int, str, dict[str, Any]]] = []
@@ -683,6 +728,7 @@ class LocalBotApi:
         self._inline_answers: dict[str, InlineAnswer] = {}
         self._callback_answers: list[CallbackAnswer] = []
         self._faults: list[_Fault] = []
+        self._record_requests = record_requests
         self._requests: list[ApiCall] = []
         self._methods = self._method_table()
 
@@ -837,7 +883,8 @@ class LocalBotApi:
         return 200, {"ok": True, "result": result}
 
     def _record_call(self, name: str, params: _Params, status: int) -> None:
-        self._requests.append(ApiCall(name, dict(params.values), tuple(params.uploads), status))
+        if self._record_requests:
+            self._requests.append(ApiCall(name, dict(params.values), tuple(params.uploads), status))
         self._touch()
 
     # --- change notification ---
@@ -895,36 +942,61 @@ class LocalBotApi:
     ) -> None:
         """Make the next ``times`` calls of ``method`` (in ``chat_id``, if given) fail as Telegram fails.
 
-        429 answers carry ``parameters.retry_after`` (default 1 s); 403 defaults to "bot was blocked
-        by the user"; ``drop_connection`` closes the socket without any answer.
+        ``times=-1`` makes a fault that never runs out, until ``clear_faults``. 429 answers carry
+        ``parameters.retry_after`` (default 1 s); 403 defaults to "bot was blocked by the user";
+        ``drop_connection`` closes the socket without any answer. The oldest matching fault applies.
         """
         if method.lower() not in self._methods:
             raise ValueError(f"{method} is not a method this server knows")
         if not 400 <= status <= 599 or status not in HTTPStatus.__members__.values():
             raise ValueError(f"a fault needs an HTTP error status, not {status}")
+        if times < 1 and times != -1:
+            raise ValueError(f"times is a count of calls, or -1 for ever, not {times}")
         error = None if drop_connection else _fault_error(status, retry_after, description)
         chat = None if chat_id is None else str(chat_id)
         self._faults.append(_Fault(self._methods[method.lower()][0], chat, error, times))
 
+    def clear_faults(self, method: str | None = None) -> None:
+        """Withdraw the injected faults (of ``method`` only, if given) that have not run out."""
+        name = None if method is None else self._methods[method.lower()][0]
+        self._faults = [fault for fault in self._faults if name is not None and fault.method != name]
+
     def _take_fault(self, method: str, params: _Params) -> _Fault | None:
         for fault in self._faults:
             if fault.method == method and fault.chat_id in (None, params.string("chat_id")):
-                fault.remaining -= 1
-                if fault.remaining <= 0:
-                    self._faults.remove(fault)
+                if fault.remaining > 0:
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._faults.remove(fault)
                 return fault
         return None
 
     # --- the world: users and chats ---
 
     def add_chat(self, chat: LocalChat, members: Iterable[LocalUser] = ()) -> None:
-        """Make a chat known to the bot (a private chat as if its user had pressed Start)."""
+        """Make a chat known to the bot (a private chat as if its user had pressed Start).
+
+        A bot that had left or been removed is back in the chat. Costs O(1) plus the members.
+        """
+        previous = self._chats.get(chat.id)
+        if previous is not None and previous.username:
+            self._usernames.pop(previous.username.lower(), None)
         self._chats[chat.id] = chat
-        self._left.discard(chat.id)
+        if chat.username:
+            self._usernames[chat.username.lower()] = chat.id
+        self._left.pop(chat.id, None)
         self._messages.setdefault(chat.id, {})
         for user in members:
             self._users[user.id] = user
             self._members.setdefault(chat.id, set()).add(user.id)
+        if chat.type == "private" and chat.id not in self._users:
+            self._users[chat.id] = LocalUser(chat.id, chat.first_name or "", chat.last_name, chat.username)
+            self._members.setdefault(chat.id, set()).add(chat.id)
+
+    def add_chats(self, chats: Iterable[LocalChat]) -> None:
+        """``add_chat`` for many chats at once, such as thousands of subscribers' private chats."""
+        for chat in chats:
+            self.add_chat(chat)
 
     def set_admins(self, chat_id: int, admin_ids: Iterable[int], *, owner_id: int | None = None) -> None:
         """The administrators getChatAdministrators and getChatMember report for a group."""
@@ -935,28 +1007,52 @@ class LocalBotApi:
         chat = chat or LocalChat.private(user)
         if chat.type == "private" and chat.id != user.id:
             raise ValueError("a private chat's id is its user's id")
-        if chat.id in self._left:
-            raise ValueError(f"the bot has left chat {chat.id}; add_chat() brings it back")
+        if chat.type == "channel":
+            raise ValueError("users don't write in channels as themselves; use user_posts_in_channel()")
+        if user.id in self._deactivated:
+            raise ValueError(f"user {user.id} is deactivated")
+        if chat.type == "private" and user.id in self._blocked:
+            raise ValueError(f"user {user.id} has blocked the bot; user_unblocks_bot() first")
+        self._check_present(chat)
         self.add_chat(chat, [user])
         return user, chat
+
+    def _check_present(self, chat: LocalChat) -> None:
+        if chat.id in self._migrated:
+            raise ValueError(f"group {chat.id} is now supergroup {self._migrated[chat.id]}")
+        if chat.id in self._left:
+            raise ValueError(f"the bot has left chat {chat.id}; add_chat() brings it back")
+
+    def _user(self, user_id: int) -> LocalUser:
+        user = self._users.get(user_id)
+        if user is None:
+            raise LookupError(f"no user {user_id}; add_chat() their private chat first")
+        return user
 
     def _resolve_chat(self, params: _Params, name: str = "chat_id") -> LocalChat:
         reference = params.string(name)
         if not reference:
             raise ApiError(400, f"Bad Request: {name} is empty")
         if reference.startswith("@"):
-            chat = next((c for c in self._chats.values() if c.username == reference[1:]), None)
+            chat_id = self._usernames.get(reference[1:].lower())
+            chat = None if chat_id is None else self._chats.get(chat_id)
         else:
             chat = self._chats.get(int(reference)) if reference.lstrip("-").isdigit() else None
         if chat is None:
             raise ApiError(400, _CHAT_NOT_FOUND)
+        if chat.id in self._migrated:
+            raise ApiError(400, _UPGRADED, migrate_to_chat_id=self._migrated[chat.id])
         return chat
 
     def _writable_chat(self, params: _Params) -> LocalChat:
         chat = self._resolve_chat(params)
-        if chat.id in self._left:
-            kind = "supergroup" if chat.type == "supergroup" else "group"
-            raise ApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
+        if chat.type == "private":
+            if chat.id in self._deactivated:
+                raise ApiError(403, _DEACTIVATED)
+            if chat.id in self._blocked:
+                raise ApiError(403, _BLOCKED)
+        elif (absence := self._left.get(chat.id)) is not None:
+            raise ApiError(403, absence.refusal)
         return chat
 
     # --- the world: messages ---
@@ -965,16 +1061,35 @@ class LocalBotApi:
         self._next_message_id[chat_id] = self._next_message_id.get(chat_id, 0) + 1
         return self._next_message_id[chat_id]
 
-    def _store(self, chat: LocalChat, sender: LocalUser, content: dict[str, Any], *, raw_text: str | None,
-               parse_mode: str | None = None, via_bot: bool = False) -> _Record:
+    def _store(self, chat: LocalChat, sender: LocalUser | None, content: dict[str, Any], *,
+               raw_text: str | None, parse_mode: str | None = None, via_bot: bool = False,
+               sender_chat: LocalChat | None = None) -> _Record:
+        """Add a message to the chat. ``sender`` None: the chat itself posts (a channel post).
+
+        In a channel, as in Telegram, no message has ``from``: the channel is its ``sender_chat``.
+        """
         message_id = self._new_message_id(chat.id)
-        data = {"message_id": message_id, "from": sender.to_json(), "chat": chat.to_json(), "date": _now()}
+        data: dict[str, Any] = {"message_id": message_id}
+        if chat.type == "channel":
+            sender_chat = chat
+        elif sender is not None:
+            data["from"] = sender.to_json()
+        if sender_chat is not None:
+            data["sender_chat"] = sender_chat.to_json()
+        data |= {"chat": chat.to_json(), "date": _now()}
         if via_bot:
             data["via_bot"] = self.bot.to_json()
-        record = _Record(chat.id, message_id, sender.id, data | content, raw_text, parse_mode, via_bot)
+        sender_id = chat.id if sender is None else sender.id
+        record = _Record(chat.id, message_id, sender_id, data | content, raw_text, parse_mode, via_bot)
         self._messages.setdefault(chat.id, {})[message_id] = record
+        if sender_id == self.bot.id:
+            self._count_bot_message(chat.id, 1)
         self._touch()
         return record
+
+    def _count_bot_message(self, chat_id: int, change: int) -> None:
+        self._bot_counts[chat_id] = self._bot_counts.get(chat_id, 0) + change
+        self._bot_total += change
 
     def _message(self, chat_id: int, message_id: int | None) -> _Record | None:
         return self._messages.get(chat_id, {}).get(message_id) if message_id is not None else None
@@ -1224,8 +1339,11 @@ class LocalBotApi:
 
     def _delete_message(self, params: _Params) -> bool:
         chat = self._resolve_chat(params)
-        if self._messages.get(chat.id, {}).pop(params.integer("message_id") or 0, None) is None:
+        record = self._messages.get(chat.id, {}).pop(params.integer("message_id") or 0, None)
+        if record is None:
             raise ApiError(400, "Bad Request: message to delete not found")
+        if record.sender_id == self.bot.id:
+            self._count_bot_message(chat.id, -1)
         self._touch()
         return True
 
@@ -1272,17 +1390,25 @@ class LocalBotApi:
         return chat.to_json() | {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts}
 
     def _member_json(self, chat: LocalChat, user_id: int) -> dict[str, Any]:
+        """The ChatMember JSON of a user, or of the bot, in the chat."""
         user = self.bot if user_id == self.bot.id else self._users.get(user_id)
         if user is None:
             raise ApiError(400, "Bad Request: user not found")
         owner, admins = self._admins.get(chat.id, (None, ()))
+        is_bot = user_id == self.bot.id
+        absence = self._left.get(chat.id) if is_bot else None
+        if is_bot and chat.type == "private" and chat.id in self._blocked:
+            absence = _Absence("kicked", _BLOCKED)
+        if absence is not None:
+            return _status_json(user, absence.status)
         if user_id == owner:
-            return {"status": "creator", "user": user.to_json(), "is_anonymous": False}
-        if user_id in admins:
-            return {"status": "administrator", "user": user.to_json()} | _ADMIN_RIGHTS
-        if user_id == self.bot.id or user_id in self._members.get(chat.id, set()):
-            return {"status": "member", "user": user.to_json()}
-        return {"status": "left", "user": user.to_json()}
+            return {"user": user.to_json(), "status": "creator", "is_anonymous": False}
+        if user_id in admins or (is_bot and chat.type == "channel"):
+            rights = _CHANNEL_ADMIN_RIGHTS if chat.type == "channel" else _ADMIN_RIGHTS
+            return {"user": user.to_json(), "status": "administrator"} | rights
+        if is_bot or user_id in self._members.get(chat.id, set()):
+            return _status_json(user, "member")
+        return _status_json(user, "left")
 
     def _get_chat_member(self, params: _Params) -> dict[str, Any]:
         chat = self._resolve_chat(params)
@@ -1293,13 +1419,16 @@ class LocalBotApi:
         if chat.type == "private":
             raise ApiError(400, "Bad Request: there are no administrators in the private chat")
         owner, admins = self._admins.get(chat.id, (None, ()))
-        return [self._member_json(chat, user_id) for user_id in ([owner] if owner else []) + list(admins)]
+        ids = ([owner] if owner else []) + list(admins)
+        if chat.type == "channel" and self.bot.id not in ids and chat.id not in self._left:
+            ids.append(self.bot.id)
+        return [self._member_json(chat, user_id) for user_id in ids]
 
     def _leave_chat(self, params: _Params) -> bool:
         chat = self._resolve_chat(params)
         if chat.type == "private":
             raise ApiError(400, "Bad Request: chat member status can't be changed in private chats")
-        self._left.add(chat.id)
+        self._left[chat.id] = _Absence("left", f"Forbidden: bot is not a member of the {chat.type} chat")
         return True
 
     # --- simulated users ---
@@ -1328,6 +1457,79 @@ class LocalBotApi:
         content = {"document": stored.document_json()} | _present(caption=caption)
         record = self._store(chat, user, content, raw_text=caption)
         return self._push_update("message", record.json)
+
+    def user_posts_in_channel(self, text: str, *, chat: LocalChat,
+                              author_signature: str | None = None) -> int:
+        """An administrator posts ``text`` in a channel the bot administers: a ``channel_post`` update.
+
+        The post has the channel as ``sender_chat`` and no ``from``; ``/commands`` become bot_command
+        entities. Returns the update id.
+        """
+        if chat.type != "channel":
+            raise ValueError(f"chat {chat.id} is a {chat.type}, not a channel")
+        if not text.strip():
+            raise ValueError("Telegram clients do not send empty messages")
+        self._check_present(chat)
+        self.add_chat(chat)
+        content = _with_entities("text", text, command_entities(text)) | _present(
+            author_signature=author_signature)
+        record = self._store(chat, None, content, raw_text=text)
+        return self._push_update("channel_post", record.json)
+
+    def user_forwards(
+        self,
+        text: str,
+        *,
+        origin_chat: LocalChat | None = None,
+        origin_message_id: int | None = None,
+        origin_user: LocalUser | None = None,
+        origin_hidden_user: str | None = None,
+        author_signature: str | None = None,
+        user: LocalUser | None = None,
+        chat: LocalChat | None = None,
+        document: tuple[str, bytes] | None = None,
+    ) -> int:
+        """A user forwards a message into a chat with the bot (private by default).
+
+        Exactly one origin: ``origin_chat`` (a channel's post ``origin_message_id``, or a message a
+        group sent as itself), ``origin_user``, or ``origin_hidden_user`` (the name of a user who hides
+        their account in forwards). The update's message has ``forward_origin`` as in Bot API 7.0+;
+        ``text`` is its text, or the caption of ``document`` (a file name and its bytes).
+        Returns the update id.
+        """
+        if (origin_chat is None) + (origin_user is None) + (origin_hidden_user is None) != 2:
+            raise ValueError("give exactly one of origin_chat, origin_user and origin_hidden_user")
+        if document is None and not text.strip():
+            raise ValueError("Telegram clients do not send empty messages")
+        origin = self._forward_origin(origin_chat, origin_message_id, origin_user, origin_hidden_user,
+                                      author_signature)
+        user, chat = self._participants(user, chat)
+        content: dict[str, Any] = {"forward_origin": origin}
+        if document is None:
+            content |= _with_entities("text", text, command_entities(text))
+        else:
+            stored = self._store_file(document[0], "application/octet-stream", document[1])
+            content |= {"document": stored.document_json()} | ({"caption": text} if text else {})
+        record = self._store(chat, user, content, raw_text=text or None)
+        return self._push_update("message", record.json)
+
+    def _forward_origin(self, chat: LocalChat | None, message_id: int | None, user: LocalUser | None,
+                        hidden_user: str | None, author_signature: str | None) -> dict[str, Any]:
+        """The MessageOrigin JSON; a forwarded post of this world keeps its original date."""
+        if user is not None:
+            return {"type": "user", "date": _now(), "sender_user": user.to_json()}
+        if hidden_user is not None:
+            return {"type": "hidden_user", "date": _now(), "sender_user_name": hidden_user}
+        if chat is None or chat.type == "private":
+            raise ValueError("a private chat's messages are forwarded with origin_user")
+        signature = _present(author_signature=author_signature)
+        if chat.type != "channel":
+            return {"type": "chat", "date": _now(), "sender_chat": chat.to_json()} | signature
+        if message_id is None:
+            raise ValueError("a channel post's forward needs origin_message_id")
+        original = self._message(chat.id, message_id)
+        date = original.json["date"] if original is not None else _now()
+        return {"type": "channel", "chat": chat.to_json(), "message_id": message_id, "date": date} | signature
 
     def user_presses(self, message: SentMessage, button: str | int, *, user: LocalUser | None = None) -> int:
         """A user presses an inline button (by its text, or by index counting across rows from 0).
@@ -1399,6 +1601,88 @@ class LocalBotApi:
             self._inline_messages[record.inline_message_id] = record
         return self._push_update("chosen_inline_result", chosen)
 
+    # --- the world: the bot blocked, removed, migrated ---
+
+    def user_blocks_bot(self, user_id: int) -> int:
+        """The user blocks the bot: sends to them get 403, and a ``my_chat_member`` update says so.
+
+        Returns the update id.
+        """
+        user = self._user(user_id)
+        if user_id in self._blocked:
+            raise ValueError(f"user {user_id} has already blocked the bot")
+        chat = self._chats.get(user_id) or LocalChat.private(user)
+        self.add_chat(chat)  # only a user who has seen the bot can block it
+        old = self._member_json(chat, self.bot.id)
+        self._blocked.add(user_id)
+        return self._push_my_chat_member(chat, user, old)
+
+    def user_unblocks_bot(self, user_id: int) -> int:
+        """The user unblocks the bot: it may write to them again (``my_chat_member`` back to member)."""
+        user = self._user(user_id)
+        if user_id not in self._blocked:
+            raise ValueError(f"user {user_id} has not blocked the bot")
+        chat = self._chats.get(user_id) or LocalChat.private(user)
+        old = self._member_json(chat, self.bot.id)
+        self._blocked.discard(user_id)
+        return self._push_my_chat_member(chat, user, old)
+
+    def deactivate_user(self, user_id: int) -> None:
+        """The user deletes their account: sends to them get 403 "user is deactivated", with no update."""
+        self._user(user_id)
+        self._deactivated.add(user_id)
+
+    def remove_bot_from_chat(self, chat_id: int, by: LocalUser) -> int:
+        """An administrator removes the bot from a group or channel, and the bot gets ``my_chat_member``.
+
+        In a basic group the bot is then "left", elsewhere "kicked"; sends get Telegram's 403 for it.
+        ``add_chat`` brings the bot back. Returns the update id.
+        """
+        chat = self._chats.get(chat_id)
+        if chat is None or chat.type == "private":
+            raise ValueError(f"{chat_id} is no group or channel this server knows")
+        self._check_present(chat)
+        old = self._member_json(chat, self.bot.id)
+        self._left[chat_id] = _Absence("left" if chat.type == "group" else "kicked", _KICKED[chat.type])
+        self._users[by.id] = by
+        return self._push_my_chat_member(chat, by, old)
+
+    def _push_my_chat_member(self, chat: LocalChat, by: LocalUser, old: dict[str, Any]) -> int:
+        return self._push_update("my_chat_member", {
+            "chat": chat.to_json(), "from": by.to_json(), "date": _now(), "old_chat_member": old,
+            "new_chat_member": self._member_json(chat, self.bot.id),
+        })
+
+    def migrate_group(self, chat_id: int, new_chat_id: int, *, by: LocalUser | None = None) -> LocalChat:
+        """A basic group becomes a supergroup with the same title, members and administrators.
+
+        As in Telegram, the bot gets the old group's ``migrate_to_chat_id`` message and the new
+        supergroup's ``migrate_from_chat_id`` one, and any request naming the old id answers 400 with
+        ``parameters.migrate_to_chat_id``. ``by`` is the user who upgraded (default: the owner).
+        Returns the supergroup.
+        """
+        old = self._chats.get(chat_id)
+        if old is None or old.type != "group":
+            raise ValueError(f"{chat_id} is no basic group this server knows")
+        if new_chat_id in self._chats:
+            raise ValueError(f"chat {new_chat_id} already exists")
+        self._check_present(old)
+        owner, admins = self._admins.get(chat_id, (None, ()))
+        upgrader = by or (self._users.get(owner) if owner is not None else None) or DEFAULT_USER
+        new = LocalChat(new_chat_id, "supergroup", title=old.title, username=old.username)
+        self.add_chat(new)
+        self._members[new_chat_id] = set(self._members.get(chat_id, ()))
+        if chat_id in self._admins:
+            self._admins[new_chat_id] = (owner, admins)
+        self._users.setdefault(upgrader.id, upgrader)
+        farewell = self._store(old, upgrader, {"migrate_to_chat_id": new_chat_id}, raw_text=None)
+        self._migrated[chat_id] = new_chat_id
+        self._push_update("message", farewell.json)
+        welcome = self._store(new, GROUP_ANONYMOUS_BOT, {"migrate_from_chat_id": chat_id}, raw_text=None,
+                              sender_chat=new)
+        self._push_update("message", welcome.json)
+        return new
+
     # --- observation ---
 
     def history(self, chat_id: int) -> list[SentMessage]:
@@ -1411,8 +1695,12 @@ class LocalBotApi:
                 if record.sender_id == self.bot.id or record.via_bot]
 
     def bot_message_count(self, chat_id: int) -> int:
-        """How many messages the bot has in the chat: a cheap check for load tests."""
-        return sum(1 for r in self._messages.get(chat_id, {}).values() if r.sender_id == self.bot.id)
+        """How many messages the bot has in the chat now (deletions subtracted), in O(1)."""
+        return self._bot_counts.get(chat_id, 0)
+
+    def total_bot_messages(self) -> int:
+        """``bot_message_count`` summed over every chat, in O(1): the progress of a broadcast."""
+        return self._bot_total
 
     def last_user_message_id(self, chat_id: int) -> int:
         ids = [r.message_id for r in self._messages.get(chat_id, {}).values() if r.sender_id != self.bot.id]
@@ -1452,10 +1740,16 @@ class LocalBotApi:
     @property
     def requests(self) -> list[ApiCall]:
         """Every request answered so far, in the order answered (a long poll counts when it returns)."""
+        self._check_recording()
         return list(self._requests)
 
     def calls(self, method: str) -> list[ApiCall]:
+        self._check_recording()
         return [call for call in self._requests if call.method.lower() == method.lower()]
+
+    def _check_recording(self) -> None:
+        if not self._record_requests:
+            raise RuntimeError("this server was started with record_requests=False")
 
     def file_bytes(self, file_id: str) -> bytes:
         return self._files[file_id].data
@@ -1467,6 +1761,17 @@ _ADMIN_RIGHTS = dict.fromkeys(
      "can_edit_stories", "can_delete_stories", "can_pin_messages"),
     False,
 ) | {"can_manage_chat": True, "can_delete_messages": True}
+# A channel's administrators have posting rights instead of pinning.
+_CHANNEL_ADMIN_RIGHTS = {k: v for k, v in _ADMIN_RIGHTS.items() if k != "can_pin_messages"} | {
+    "can_post_messages": True, "can_edit_messages": True}
+
+
+def _status_json(user: LocalUser, status: str) -> dict[str, Any]:
+    """ChatMember JSON without rights: member, left, or kicked (banned for ever: until_date 0)."""
+    data: dict[str, Any] = {"user": user.to_json(), "status": status}
+    if status == "kicked":
+        data["until_date"] = 0
+    return data
 
 
 def _fault_error(status: int, retry_after: int | None, description: str | None) -> ApiError:

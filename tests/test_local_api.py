@@ -20,11 +20,23 @@ from telegram import (
     InputTextMessageContent,
     LinkPreviewOptions,
     MessageEntity,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
     ReplyParameters,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ParseMode
-from telegram.error import BadRequest, Conflict, EndPointNotFound, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+)
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -42,6 +54,7 @@ from bot.terminal import TerminalChat, render_buttons, render_text
 TOKEN = "123:local"  # noqa: S105 - any token works against the local server
 ME = DEFAULT_USER.id
 GROUP = LocalChat.group(-100_123, "گروه آزمایش")
+CHANNEL = LocalChat.channel(-100_777, "کانال خبر", username="sokhan_news")
 START_TEXT = "سلام <b>دنیا</b> &amp; <a href=\"https://example.com/a\">پیوند</a>"
 START_KEYBOARD = InlineKeyboardMarkup([
     [InlineKeyboardButton("خلاصه", callback_data="s:1"),
@@ -434,6 +447,226 @@ async def test_chat_members_and_leaving(api: LocalBotApi, bot: Any) -> None:
         await bot.send_message(GROUP.id, "هنوز اینجام؟")
 
 
+# --- channels and forwarded messages ---
+
+
+async def test_channel_post_reaches_the_bot_without_a_sender(api: LocalBotApi, bot: Any) -> None:
+    update_id = api.user_posts_in_channel("/find@sokhan_local_bot خبر", chat=CHANNEL, author_signature="دبیر")
+    (update,) = await bot.get_updates()
+    post = update.channel_post
+    assert (update.update_id, update.message) == (update_id, None)
+    assert (post.chat.id, post.chat.type, post.chat.username) == (CHANNEL.id, "channel", "sokhan_news")
+    assert (post.sender_chat.id, post.from_user, post.author_signature) == (CHANNEL.id, None, "دبیر")
+    assert post.entities == (MessageEntity(MessageEntity.BOT_COMMAND, 0, 22),)
+    assert update.effective_chat.id == CHANNEL.id
+    with pytest.raises(ValueError, match="not a channel"):
+        api.user_posts_in_channel("سلام", chat=GROUP)
+    with pytest.raises(ValueError, match="user_posts_in_channel"):
+        api.user_sends("سلام", chat=CHANNEL)
+
+
+async def test_bot_posts_in_a_channel_as_the_channel(api: LocalBotApi, bot: Any) -> None:
+    api.add_chat(CHANNEL)
+    by_id = await bot.send_message(CHANNEL.id, "بیانیهٔ تازه")
+    by_username = await bot.send_message("@Sokhan_News", "دومی")  # usernames ignore case
+    assert (by_id.sender_chat.id, by_id.from_user, by_id.chat.type) == (CHANNEL.id, None, "channel")
+    assert by_username.message_id == by_id.message_id + 1
+    assert [m.text for m in api.sent(CHANNEL.id)] == ["بیانیهٔ تازه", "دومی"]
+    me = await bot.get_chat_member(CHANNEL.id, api.bot.id)
+    assert (me.status, me.can_post_messages) == (ChatMemberStatus.ADMINISTRATOR, True)
+    assert [m.user.id for m in await bot.get_chat_administrators(CHANNEL.id)] == [api.bot.id]
+
+
+async def test_forwarded_channel_post_has_a_channel_origin(api: LocalBotApi, bot: Any) -> None:
+    api.user_posts_in_channel("متن اصلی", chat=CHANNEL)
+    (posted,) = await bot.get_updates()
+    original_id = posted.channel_post.message_id
+    api.user_forwards("/start متن اصلی", origin_chat=CHANNEL, origin_message_id=original_id,
+                      author_signature="دبیر")
+    (update,) = await bot.get_updates(offset=posted.update_id + 1)
+    message = update.message
+    origin = message.forward_origin
+    assert isinstance(origin, MessageOriginChannel)
+    assert (origin.chat.id, origin.chat.title, origin.message_id) == (CHANNEL.id, "کانال خبر", original_id)
+    assert (origin.date, origin.author_signature) == (posted.channel_post.date, "دبیر")
+    assert (message.from_user.id, message.chat.id, message.text) == (ME, ME, "/start متن اصلی")
+    assert message.entities == (MessageEntity(MessageEntity.BOT_COMMAND, 0, 6),)
+    assert message.api_kwargs == {}  # nothing PTB does not know
+
+
+async def test_forwards_from_users_chats_and_with_documents(api: LocalBotApi, bot: Any) -> None:
+    other = LocalUser(7, "دیگری", username="other")
+    api.user_forwards("از کاربر", origin_user=other)
+    api.user_forwards("پنهان", origin_hidden_user="ناشناس")
+    api.user_forwards("از گروه", origin_chat=GROUP, chat=GROUP)
+    api.user_forwards("پیوست", origin_chat=CHANNEL, origin_message_id=9, document=("نامه.txt", b"abc"))
+    from_user, hidden, from_group, with_document = (u.message for u in await bot.get_updates())
+    assert isinstance(from_user.forward_origin, MessageOriginUser)
+    assert from_user.forward_origin.sender_user.username == "other"
+    assert isinstance(hidden.forward_origin, MessageOriginHiddenUser)
+    assert hidden.forward_origin.sender_user_name == "ناشناس"
+    assert isinstance(from_group.forward_origin, MessageOriginChat)
+    assert (from_group.forward_origin.sender_chat.id, from_group.chat.id) == (GROUP.id, GROUP.id)
+    assert isinstance(with_document.forward_origin, MessageOriginChannel)
+    assert (with_document.document.file_name, with_document.caption) == ("نامه.txt", "پیوست")
+    assert bytes(await (await with_document.document.get_file()).download_as_bytearray()) == b"abc"
+
+
+@pytest.mark.parametrize(
+    ("origins", "error"),
+    [
+        ({}, "exactly one"),
+        ({"origin_user": DEFAULT_USER, "origin_hidden_user": "x"}, "exactly one"),
+        ({"origin_chat": CHANNEL}, "origin_message_id"),
+        ({"origin_chat": LocalChat.private(DEFAULT_USER)}, "origin_user"),
+    ],
+)
+async def test_forward_needs_one_complete_origin(
+    api: LocalBotApi, origins: dict[str, Any], error: str
+) -> None:
+    with pytest.raises(ValueError, match=error):
+        api.user_forwards("متن", **origins)
+
+
+# --- the bot blocked, removed, migrated ---
+
+
+async def test_blocked_bot_is_forbidden_and_told(api: LocalBotApi, bot: Any) -> None:
+    blocked = api.user_blocks_bot(ME)
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
+        await bot.send_message(ME, "سلام")
+    with pytest.raises(ValueError, match="blocked the bot"):
+        api.user_sends("سلام")
+    (update,) = await bot.get_updates()
+    change = update.my_chat_member
+    assert update.update_id == blocked
+    assert (change.chat.id, change.chat.type, change.from_user.id) == (ME, "private", ME)
+    assert (change.old_chat_member.status, change.new_chat_member.status) == (
+        ChatMemberStatus.MEMBER, ChatMemberStatus.BANNED)
+    assert change.new_chat_member.user.id == api.bot.id
+    assert change.new_chat_member.until_date == dtm.datetime.fromtimestamp(0, dtm.UTC)
+    api.user_unblocks_bot(ME)
+    (back,) = await bot.get_updates(offset=update.update_id + 1)
+    assert (back.my_chat_member.old_chat_member.status, back.my_chat_member.new_chat_member.status) == (
+        ChatMemberStatus.BANNED, ChatMemberStatus.MEMBER)
+    assert (await bot.send_message(ME, "دوباره")).text == "دوباره"
+    with pytest.raises(ValueError, match="has not blocked"):
+        api.user_unblocks_bot(ME)
+
+
+async def test_blocked_answer_is_telegrams_json(api: LocalBotApi) -> None:
+    api.add_chats([LocalChat.private(DEFAULT_USER)])
+    api.user_blocks_bot(ME)
+    async with httpx.AsyncClient(base_url=api.base_url.removesuffix("/bot")) as client:
+        answer = await client.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": ME, "text": "x"})
+    assert (answer.status_code, answer.json()) == (
+        403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"})
+
+
+async def test_deactivated_user_is_forbidden_without_an_update(api: LocalBotApi, bot: Any) -> None:
+    api.deactivate_user(ME)
+    with pytest.raises(Forbidden, match=r"^Forbidden: user is deactivated$"):
+        await bot.send_message(ME, "سلام")
+    assert await bot.get_updates() == ()
+    with pytest.raises(LookupError):
+        api.deactivate_user(424242)
+
+
+@pytest.mark.parametrize(
+    ("chat", "status", "refusal"),
+    [
+        (LocalChat.group(-55, "گروه ساده", supergroup=False), ChatMemberStatus.LEFT,
+         "Forbidden: bot was kicked from the group chat"),
+        (GROUP, ChatMemberStatus.BANNED, "Forbidden: bot was kicked from the supergroup chat"),
+        (CHANNEL, ChatMemberStatus.BANNED, "Forbidden: bot is not a member of the channel chat"),
+    ],
+)
+async def test_bot_removed_from_a_chat(
+    api: LocalBotApi, bot: Any, chat: LocalChat, status: str, refusal: str
+) -> None:
+    admin = LocalUser(2, "مدیر")
+    api.add_chat(chat, [admin])
+    api.set_admins(chat.id, [admin.id])
+    api.remove_bot_from_chat(chat.id, by=admin)
+    with pytest.raises(Forbidden, match=f"^{refusal}$"):
+        await bot.send_message(chat.id, "سلام")
+    (update,) = await bot.get_updates()
+    change = update.my_chat_member
+    expected_old = ChatMemberStatus.ADMINISTRATOR if chat.type == "channel" else ChatMemberStatus.MEMBER
+    assert (change.chat.id, change.from_user.id) == (chat.id, admin.id)
+    assert (change.old_chat_member.status, change.new_chat_member.status) == (expected_old, status)
+    assert (await bot.get_chat_member(chat.id, api.bot.id)).status == status
+    with pytest.raises(ValueError, match="add_chat"):
+        api.remove_bot_from_chat(chat.id, by=admin)
+    api.add_chat(chat)
+    assert (await bot.send_message(chat.id, "برگشتم")).chat.id == chat.id
+
+
+async def test_leaving_a_channel_is_not_a_member(api: LocalBotApi, bot: Any) -> None:
+    api.add_chat(CHANNEL)
+    assert await bot.leave_chat(CHANNEL.id)
+    with pytest.raises(Forbidden, match=r"^Forbidden: bot is not a member of the channel chat$"):
+        await bot.send_message(CHANNEL.id, "سلام")
+
+
+async def test_migrated_group_answers_with_its_new_id(api: LocalBotApi, bot: Any) -> None:
+    owner, member = LocalUser(1, "مالک"), LocalUser(3, "عضو")
+    old = LocalChat.group(-77, "گروه قدیم", supergroup=False)
+    api.add_chat(old, [owner, member])
+    api.set_admins(old.id, [], owner_id=owner.id)
+    new = api.migrate_group(old.id, -100_077)
+    with pytest.raises(ChatMigrated) as raised:
+        await bot.send_message(old.id, "سلام")
+    assert raised.value.new_chat_id == -100_077
+    with pytest.raises(ChatMigrated):
+        await bot.get_chat(old.id)
+    sent = await bot.send_message(new.id, "سلام")
+    assert (sent.chat.type, sent.chat.title) == ("supergroup", "گروه قدیم")
+    assert (await bot.get_chat_member(new.id, member.id)).status == ChatMemberStatus.MEMBER
+    assert (await bot.get_chat_member(new.id, owner.id)).status == ChatMemberStatus.OWNER
+    farewell, welcome = (update.message for update in await bot.get_updates())
+    assert (farewell.chat.id, farewell.from_user.id, farewell.migrate_to_chat_id) == (-77, 1, -100_077)
+    assert (welcome.chat.id, welcome.sender_chat.id, welcome.migrate_from_chat_id) == (new.id, new.id, -77)
+    assert welcome.from_user.username == "GroupAnonymousBot"
+    with pytest.raises(ValueError, match="now supergroup"):
+        api.user_sends("سلام", chat=old)
+    with pytest.raises(ValueError, match="no basic group"):
+        api.migrate_group(new.id, -100_078)
+
+
+async def test_migrated_answer_is_telegrams_json(api: LocalBotApi) -> None:
+    api.add_chat(LocalChat.group(-77, "گروه", supergroup=False))
+    api.migrate_group(-77, -100_077)
+    async with httpx.AsyncClient(base_url=api.base_url.removesuffix("/bot")) as client:
+        answer = await client.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": -77, "text": "x"})
+    assert (answer.status_code, answer.json()) == (400, {
+        "ok": False, "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": -100_077},
+    })
+
+
+# --- many chats ---
+
+
+async def test_message_counts_across_many_chats() -> None:
+    users = [LocalUser(10_000 + n, f"user{n}") for n in range(300)]
+    async with LocalBotApi(record_requests=False) as server:
+        server.add_chats(LocalChat.private(user) for user in users)
+        async with build_app(server) as application:
+            local = application.bot
+            sent = await asyncio.gather(*(local.send_message(user.id, "خبر") for user in users))
+            await local.send_message(users[0].id, "دومی")
+            await local.delete_message(users[1].id, sent[1].message_id)
+            with pytest.raises(RuntimeError, match="record_requests"):
+                server.calls("sendMessage")
+        counts = [server.bot_message_count(user.id) for user in users]
+        assert (counts[:3], set(counts[2:])) == ([2, 0, 1], {1})
+        assert server.total_bot_messages() == 300
+        server.user_blocks_bot(users[5].id)  # add_chats knew the users from their chats
+        assert server.history(users[5].id)[0].text == "خبر"
+
+
 # --- fault injection ---
 
 
@@ -470,11 +703,34 @@ async def test_server_errors_and_dropped_connections_are_network_errors(
     assert (await bot.send_message(ME, "دوباره")).text == "دوباره"
 
 
+async def test_injected_429_is_telegrams_exact_json(api: LocalBotApi) -> None:
+    api.add_chat(LocalChat.private(DEFAULT_USER))
+    api.inject_fault("sendMessage", status=429, retry_after=12)
+    async with httpx.AsyncClient(base_url=api.base_url.removesuffix("/bot")) as client:
+        answer = await client.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": ME, "text": "x"})
+    assert answer.status_code == 429
+    assert answer.json() == {
+        "ok": False, "error_code": 429, "description": "Too Many Requests: retry after 12",
+        "parameters": {"retry_after": 12},
+    }
+
+
+async def test_a_fault_for_ever_lasts_until_cleared(api: LocalBotApi, bot: Any) -> None:
+    api.inject_fault("sendMessage", ME, status=403, times=-1)
+    for _ in range(5):
+        with pytest.raises(Forbidden):
+            await bot.send_message(ME, "سلام")
+    api.clear_faults("sendMessage")
+    assert (await bot.send_message(ME, "سلام")).text == "سلام"
+
+
 async def test_inject_fault_rejects_what_telegram_would_not_do(api: LocalBotApi) -> None:
     with pytest.raises(ValueError, match="not a method"):
         api.inject_fault("sendTelepathy")
     with pytest.raises(ValueError, match="error status"):
         api.inject_fault("sendMessage", status=200)
+    with pytest.raises(ValueError, match="-1 for ever"):
+        api.inject_fault("sendMessage", times=0)
 
 
 # --- polling ---
