@@ -8,16 +8,21 @@ try it with ``make run`` before they have a token.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from telegram import BotCommand, Update
+import httpx
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     InlineQueryHandler,
@@ -25,23 +30,31 @@ from telegram.ext import (
     filters,
 )
 
+from bot import admin, subscriptions
+from bot.broadcast import Broadcaster
 from bot.config import Settings
+from bot.context import BotData, SokhanContext
+from bot.feeds import FeedPoller
 from bot.handlers import (
     COMMANDS,
-    BotData,
-    SokhanContext,
     button,
     error_handler,
     inline_query,
     search_text,
     unknown_command,
 )
-from bot.local_api import LocalBotApi
+from bot.local_api import DEFAULT_USER, LocalBotApi
 from bot.terminal import TerminalChat
+from bot.views import NO_PREVIEW
+from storage.models import Chat
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 LOCAL_TOKEN = "0:local"  # noqa: S105 - the local server accepts any token; this one is no secret
+# Replies and bulletins wait out a 429 this many times before the caller sees it.
+RETRIES_ON_429 = 2
+# How often the JobQueue looks for feeds due (each feed has its own SOKHAN_FEED_INTERVAL).
+FEED_TICK = 30.0
 SokhanApp = Application[Any, SokhanContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
@@ -51,23 +64,91 @@ def quiet_http_logs() -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
-async def _open_store(app: SokhanApp, settings: Settings) -> None:
-    app.bot_data.store = await Store.open(settings.db_path)
-    fa = [BotCommand(c.name, c.fa) for c in COMMANDS]
-    en = [BotCommand(c.name, c.en) for c in COMMANDS]
-    await app.bot.set_my_commands(fa, language_code="fa")
-    await app.bot.set_my_commands(en)
+async def _start_services(app: SokhanApp, settings: Settings, retry_base: float) -> None:
+    """Open the store, publish the command menus, start the broadcast and the feeds."""
+    data = app.bot_data
+    data.store = store = await Store.open(settings.db_path)
+    data.admin_ids = settings.admin_ids
+    await _set_commands(app, settings.admin_ids)
+    if settings.channel_id:
+        await _subscribe_channel(app, store, settings.channel_id)
+    data.broadcaster = Broadcaster(store, app.bot, retry_base=retry_base)
+    data.broadcaster.start()
+    await store.feeds.sync_config(settings.feeds)
+    client = httpx.AsyncClient(timeout=httpx.Timeout(20.0), follow_redirects=True, max_redirects=5)
+    _clients[id(app)] = client
+    data.feeds = FeedPoller(store, client, interval=settings.feed_interval,
+                            report=lambda text: _tell_admins(app, text), published=data.broadcaster.wake)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(_poll_feeds, interval=FEED_TICK, first=1, name="feeds")
+
+
+# The feed poller's HTTP client, by application (BotData holds no transport objects).
+_clients: dict[int, httpx.AsyncClient] = {}
+
+
+async def _set_commands(app: SokhanApp, admin_ids: frozenset[int]) -> None:
+    public = [c for c in COMMANDS if not c.admin]
+    await app.bot.set_my_commands([BotCommand(c.name, c.fa) for c in public], language_code="fa")
+    await app.bot.set_my_commands([BotCommand(c.name, c.en) for c in public])
+    for admin_id in admin_ids:  # admins see their commands in their own chat's menu
+        try:
+            await app.bot.set_my_commands([BotCommand(c.name, c.fa) for c in COMMANDS],
+                                          scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # an admin who has not started the bot yet
+            log.info("no command menu for admin %d: %s", admin_id, exc.message)
+
+
+async def _subscribe_channel(app: SokhanApp, store: Store, channel_id: str) -> None:
+    """SOKHAN_CHANNEL_ID gets every bulletin, like any chat subscribed with /subscribe."""
+    try:
+        chat = await app.bot.get_chat(int(channel_id) if channel_id.lstrip("-").isdigit() else channel_id)
+    except TelegramError as exc:
+        log.warning("SOKHAN_CHANNEL_ID %s: the bot cannot reach it (%s); not posting there", channel_id,
+                    exc.message)
+        return
+    await store.outbox.subscribe_all(Chat(chat.id, chat.type, chat.title))
+
+
+async def _tell_admins(app: SokhanApp, text: str) -> None:
+    for admin_id in app.bot_data.admin_ids:
+        try:
+            await app.bot.send_message(admin_id, text, parse_mode=ParseMode.HTML,
+                                       link_preview_options=NO_PREVIEW)
+        except TelegramError as exc:
+            log.warning("could not tell admin %d: %s", admin_id, exc.message)
+
+
+async def _poll_feeds(context: SokhanContext) -> None:
+    if context.bot_data.feeds is not None:
+        context.bot_data.feeds.kick()
+
+
+async def _stop_services(app: SokhanApp) -> None:
+    """Before the bot's connection closes: let the messages in flight finish."""
+    if app.bot_data.feeds is not None:
+        await app.bot_data.feeds.stop()
+    if app.bot_data.broadcaster is not None:
+        await app.bot_data.broadcaster.stop()
+        app.bot_data.broadcaster = None
 
 
 async def _close_store(app: SokhanApp) -> None:
+    if (client := _clients.pop(id(app), None)) is not None:
+        await client.aclose()
+    app.bot_data.feeds = None
     if app.bot_data.store is not None:
         await app.bot_data.store.close()
         app.bot_data.store = None
 
 
 def build_application(settings: Settings, *, token: str | None = None, base_url: str | None = None,
-                      base_file_url: str | None = None, rate_limit: bool = True) -> SokhanApp:
-    """The bot, wired: handlers from the command table, the store opened in post_init."""
+                      base_file_url: str | None = None, rate_limit: bool = True,
+                      retry_base: float = 10.0) -> SokhanApp:
+    """The bot, wired: handlers from the command table, the store opened in post_init.
+
+    ``retry_base`` is the broadcast's first backoff in seconds (tests shorten it).
+    """
     quiet_http_logs()
     builder = (
         ApplicationBuilder()
@@ -78,20 +159,32 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
         # httpcore scans its whole pool on every request: a few warm connections serve
         # more replies per second than the default 256 (benchmarks/bot.py).
         .connection_pool_size(8)
-        .post_init(lambda app: _open_store(app, settings))
+        .post_init(lambda app: _start_services(app, settings, retry_base))
+        .post_stop(_stop_services)
         .post_shutdown(_close_store)
     )
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limit:  # stay inside Telegram's flood limits instead of collecting 429s
-        builder = builder.rate_limiter(AIORateLimiter())  # type: ignore[arg-type]
+        limiter = AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=RETRIES_ON_429)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app: SokhanApp = builder.build()
-    # Group 0: the commands; the catch-alls below only see what no command took.
+    # Group 0, first match wins: the commands, then buttons by prefix, then the catch-alls,
+    # which only see what nothing above took.
     for command in COMMANDS:
-        app.add_handler(CommandHandler(command.names, command.callback))
+        kinds: filters.BaseFilter = filters.UpdateType.MESSAGES
+        if command.channel:
+            kinds = kinds | filters.UpdateType.CHANNEL_POST
+        app.add_handler(CommandHandler(command.names, command.callback, filters=kinds))
+    app.add_handler(CallbackQueryHandler(subscriptions.button, pattern=r"^[uw]:"))
+    app.add_handler(CallbackQueryHandler(admin.confirm_delete, pattern=r"^x:"))
     app.add_handler(CallbackQueryHandler(button))
     app.add_handler(InlineQueryHandler(inline_query))
-    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, search_text))
+    app.add_handler(ChatMemberHandler(subscriptions.membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(private & filters.FORWARDED, admin.forwarded))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, admin.document))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, search_text))
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))  # after every known command
     app.add_error_handler(error_handler)
     return app
@@ -126,6 +219,8 @@ async def polling(app: SokhanApp) -> AsyncIterator[SokhanApp]:
         finally:
             await app.updater.stop()
             await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
             if app.post_shutdown:
                 await app.post_shutdown(app)
 
@@ -134,6 +229,8 @@ async def run_local(settings: Settings) -> None:
     """No token: the same bot against the local Bot API server, and a terminal chat."""
     for noisy in ("telegram", "apscheduler", "bot.local_api"):  # the terminal is the chat now
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    # The terminal's user administers the local bot, so that publishing can be tried too.
+    settings = dataclasses.replace(settings, admin_ids=settings.admin_ids | {DEFAULT_USER.id})
     async with LocalBotApi() as api:
         app = build_application(settings, base_url=api.base_url, base_file_url=api.base_file_url,
                                 rate_limit=False)

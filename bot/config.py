@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storage.feeds import FeedError, check_feed_url
+
 DEFAULT_DB = Path("data/sokhan.db")
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -57,6 +59,32 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _number(key: str, text: str, low: float, high: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be a number from {low:g} to {high:g}, not {text!r}")
+    return value
+
+
+def _feeds(text: str) -> tuple[str, ...]:
+    urls = []
+    for url in dict.fromkeys(part for part in re.split(r"[,\s]+", text) if part):
+        try:
+            urls.append(check_feed_url(url))
+        except FeedError as exc:
+            raise ConfigError(f"SOKHAN_FEEDS: {url!r} is not a feed address: {exc}") from None
+    return tuple(urls)
+
+
+def _channel(text: str | None) -> str | None:
+    if text is None or re.fullmatch(r"-?\d+|@[A-Za-z][A-Za-z0-9_]{3,}", text):
+        return text
+    raise ConfigError(f"SOKHAN_CHANNEL_ID must be a chat id (-100…) or an @username, not {text!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_path: Path = DEFAULT_DB
@@ -68,6 +96,12 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     webhook_url: str | None = None
     webhook_port: int = 8443
+    # A channel that gets every bulletin, as its id or @username.
+    channel_id: str | None = None
+    feeds: tuple[str, ...] = ()
+    feed_interval: float = 600.0
+    # Messages per second for the whole bot: Telegram allows about 30 without paid broadcasts.
+    broadcast_rate: float = 30.0
 
 
 def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
@@ -90,4 +124,8 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         admin_ids=_admin_ids(get("SOKHAN_ADMIN_IDS") or ""),
         webhook_url=get("TELEGRAM_WEBHOOK_URL"),
         webhook_port=_port(get("TELEGRAM_WEBHOOK_PORT") or "8443"),
+        channel_id=_channel(get("SOKHAN_CHANNEL_ID")),
+        feeds=_feeds(get("SOKHAN_FEEDS") or ""),
+        feed_interval=_number("SOKHAN_FEED_INTERVAL", get("SOKHAN_FEED_INTERVAL") or "600", 60, 86400),
+        broadcast_rate=_number("SOKHAN_BROADCAST_RATE", get("SOKHAN_BROADCAST_RATE") or "30", 1, 1000),
     )

@@ -12,138 +12,39 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
-    LinkPreviewOptions,
-    Message,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import CallbackContext, ExtBot
 
-from bot import strings
-from bot.render import cut_text, escape, fit_messages, jalali
-from storage.models import Speaker, StoredArticle, StoredQuote
+from bot import admin, strings, subscriptions
+from bot.context import Handler, SokhanContext, argument, article_id_from, is_admin, reply
+from bot.render import escape, fit_messages, jalali
+from bot.views import NO_PREVIEW, article_buttons, byline, full_text_messages, headline, summary_view
+from storage.models import Speaker, StoredQuote
 from storage.search import MAX_QUERY_CHARS, SearchHit
-from storage.store import Store
 from storage.text import persian_digits
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 5
 INLINE_RESULTS = 50
-_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _TAGS = re.compile(r"<[^>]+>")
-
-
-@dataclass
-class BotData:
-    """What the application shares between updates: the store and recent queries."""
-
-    store: Store | None = None
-    # Queries behind paging buttons, by short key: callback data holds 64 bytes, a Persian
-    # query easily more. The oldest are forgotten; their buttons then say so politely.
-    queries: OrderedDict[str, str] = field(default_factory=OrderedDict)
-    keys: dict[str, str] = field(default_factory=dict)
-    max_queries: int = 10_000
-    _counter: int = 0
-
-    def remember(self, text: str) -> str:
-        """A short key for a query, for callback data."""
-        key = self.keys.get(text)
-        if key is None:
-            self._counter += 1
-            key = format(self._counter, "x")
-            self.keys[text] = key
-            self.queries[key] = text
-            if len(self.queries) > self.max_queries:
-                _, forgotten = self.queries.popitem(last=False)
-                self.keys.pop(forgotten, None)
-        self.queries.move_to_end(key)
-        return key
-
-
-class SokhanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
-    """The handlers' context: ``context.store`` instead of bare ``bot_data`` lookups."""
-
-    @property
-    def store(self) -> Store:
-        store = self.bot_data.store
-        if store is None:
-            raise RuntimeError("the store is opened in post_init; it is not open yet")
-        return store
-
-
-Handler = Callable[[Update, SokhanContext], Coroutine[Any, Any, None]]
-
-
-async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
-    message = update.effective_message
-    if message is None:
-        return None
-    return await message.reply_html(text, reply_markup=markup, link_preview_options=_NO_PREVIEW)
-
-
-def _argument(context: SokhanContext) -> str:
-    return " ".join(context.args or []).strip()
-
-
-def _article_id(text: str) -> int | None:
-    text = text.strip().lstrip("#").translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
-    return int(text) if text.isdigit() and len(text) < 12 else None
 
 
 # -- views ------------------------------------------------------------------------
 
 
-def _article_buttons(article_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
-        InlineKeyboardButton(strings.BUTTON_SUMMARY, callback_data=f"a:{article_id}"),
-        InlineKeyboardButton(strings.BUTTON_QUOTES, callback_data=f"q:{article_id}"),
-        InlineKeyboardButton(strings.BUTTON_FULL, callback_data=f"t:{article_id}"),
-    ]])
-
-
-def _byline(date: Any, source: str | None) -> str:
-    parts = [p for p in (jalali(date), escape(source)) if p]
-    return "📅 " + " · ".join(parts) if parts else ""
-
-
-def _headline(stored: StoredArticle) -> str:
-    a = stored.article
-    return a.title or a.headline or cut_text(a.lead, 100)[0]
-
-
-def _summary_view(stored: StoredArticle) -> str:
-    a = stored.article
-    lines = [f"<b>{escape(_headline(stored))}</b>", _byline(a.date, a.source),
-             "", escape(a.summary or a.lead), "", f"#{stored.id}"]
-    return "\n".join(line for line in lines if line is not None)
-
-
-def _full_text_messages(stored: StoredArticle) -> list[str]:
-    a = stored.article
-    head = "\n".join(x for x in (
-        escape(f"{a.kicker}؛") if a.kicker else "", f"<b>{escape(_headline(stored))}</b>",
-        _byline(a.date, a.source)) if x)
-    blocks = [head] + [escape(piece) for p in a.paragraphs for piece in cut_text(p)]
-    if a.tags:
-        blocks.append(" ".join(f"#{escape(t.replace(' ', '_'))}" for t in a.tags))
-    return fit_messages(blocks)
-
-
 def _hit_block(number: int, hit: SearchHit) -> str:
-    byline = _byline(hit.date, hit.source)
     head = f"{persian_digits(str(number))}. <b>{escape(hit.title)}</b>"
-    return "\n".join(x for x in (head, byline, hit.snippet) if x)
+    return "\n".join(x for x in (head, byline(hit.date, hit.source), hit.snippet) if x)
 
 
 def _pager(prefix: str, key: str, page: int, has_more: bool) -> list[InlineKeyboardButton]:
@@ -199,59 +100,60 @@ async def _quotes_page(
 
 async def start(update: Update, context: SokhanContext) -> None:
     """Welcome, or open the article of a deep link (``/start a12``)."""
-    payload = _argument(context)
-    if payload.startswith("a") and (article_id := _article_id(payload[1:])) is not None:
+    payload = argument(context)
+    if payload.startswith("a") and (article_id := article_id_from(payload[1:])) is not None:
         await _show_summary(update, context, article_id)
         return
-    await _reply(update, strings.WELCOME + "\n\n" + _command_list())
+    await reply(update, strings.WELCOME + "\n\n" + _command_list(visible_commands(is_admin(update, context))))
 
 
 async def help_command(update: Update, context: SokhanContext) -> None:
     """The commands, from the same table as Telegram's menu."""
     query_help = strings.HELP_QUERY.format(bot=context.bot.username)
-    await _reply(update, f"{strings.HELP_TITLE}\n\n{_command_list()}\n{query_help}")
+    commands = _command_list(visible_commands(is_admin(update, context)))
+    await reply(update, f"{strings.HELP_TITLE}\n\n{commands}\n{query_help}")
 
 
 async def find(update: Update, context: SokhanContext) -> None:
     """``/find QUERY``: the first page of results."""
-    query = _argument(context)
+    query = argument(context)
     if not query:
-        await _reply(update, strings.USAGE_FIND)
+        await reply(update, strings.USAGE_FIND)
         return
-    await _reply(update, *await _search_page(context, query, 1))
+    await reply(update, *await _search_page(context, query, 1))
 
 
 async def search_text(update: Update, context: SokhanContext) -> None:
     """Plain text in a private chat is a search."""
     if update.effective_message and update.effective_message.text:
-        await _reply(update, *await _search_page(context, update.effective_message.text, 1))
+        await reply(update, *await _search_page(context, update.effective_message.text, 1))
 
 
 async def latest(update: Update, context: SokhanContext) -> None:
     """The newest bulletins, each with a button to open it."""
     articles = await context.store.latest_articles(limit=PAGE_SIZE)
     if not articles:
-        await _reply(update, strings.EMPTY_ARCHIVE)
+        await reply(update, strings.EMPTY_ARCHIVE)
         return
     blocks = [strings.LATEST_HEADER] + [
-        f"{persian_digits(str(i))}. <b>{escape(_headline(s))}</b>\n"
-        f"{_byline(s.article.date, s.article.source)}"
+        f"{persian_digits(str(i))}. <b>{escape(headline(s))}</b>\n"
+        f"{byline(s.article.date, s.article.source)}"
         for i, s in enumerate(articles, 1)
     ]
     buttons = [InlineKeyboardButton(f"📄 {persian_digits(str(i))}", callback_data=f"a:{s.id}")
                for i, s in enumerate(articles, 1)]
-    await _reply(update, "\n\n".join(blocks), InlineKeyboardMarkup([buttons]))
+    await reply(update, "\n\n".join(blocks), InlineKeyboardMarkup([buttons]))
 
 
 def _id_command(show: Callable[[Update, SokhanContext, int], Awaitable[None]], name: str) -> Handler:
     async def handler(update: Update, context: SokhanContext) -> None:
-        text = _argument(context)
+        text = argument(context)
         if not text:
-            await _reply(update, strings.USAGE_ARTICLE.format(command=name))
+            await reply(update, strings.USAGE_ARTICLE.format(command=name))
             return
-        article_id = _article_id(text)
+        article_id = article_id_from(text)
         if article_id is None:
-            await _reply(update, strings.NOT_AN_ID.format(text=escape(text[:40]), command=name))
+            await reply(update, strings.NOT_AN_ID.format(text=escape(text[:40]), command=name))
             return
         await show(update, context, article_id)
 
@@ -262,67 +164,67 @@ def _id_command(show: Callable[[Update, SokhanContext, int], Awaitable[None]], n
 async def _show_full(update: Update, context: SokhanContext, article_id: int) -> None:
     stored = await context.store.get_article(article_id)
     if stored is None:
-        await _reply(update, strings.NO_ARTICLE.format(id=persian_digits(str(article_id))))
+        await reply(update, strings.NO_ARTICLE.format(id=persian_digits(str(article_id))))
         return
-    messages = _full_text_messages(stored)
+    messages = full_text_messages(stored)
     for i, text in enumerate(messages):
-        await _reply(update, text, _article_buttons(article_id) if i == len(messages) - 1 else None)
+        await reply(update, text, article_buttons(article_id) if i == len(messages) - 1 else None)
 
 
 async def _show_summary(update: Update, context: SokhanContext, article_id: int) -> None:
     stored = await context.store.get_article(article_id)
     if stored is None:
-        await _reply(update, strings.NO_ARTICLE.format(id=persian_digits(str(article_id))))
+        await reply(update, strings.NO_ARTICLE.format(id=persian_digits(str(article_id))))
         return
-    await _reply(update, _summary_view(stored), _article_buttons(article_id))
+    await reply(update, summary_view(stored), article_buttons(article_id))
 
 
 async def _show_article_quotes(update: Update, context: SokhanContext, article_id: int) -> None:
     stored = await context.store.get_article(article_id)
     if stored is None:
-        await _reply(update, strings.NO_ARTICLE.format(id=persian_digits(str(article_id))))
+        await reply(update, strings.NO_ARTICLE.format(id=persian_digits(str(article_id))))
         return
     quotes = stored.article.quotes
     if not quotes:
-        await _reply(update, strings.NO_QUOTES_IN_ARTICLE, _article_buttons(article_id))
+        await reply(update, strings.NO_QUOTES_IN_ARTICLE, article_buttons(article_id))
         return
     blocks = [strings.QUOTES_IN_ARTICLE.format(id=persian_digits(str(article_id)))] + [
         f"<b>{escape(q.speaker)}</b>: «{escape(q.text)}»" for q in quotes
     ]
     messages = fit_messages(blocks)
     for i, text in enumerate(messages):
-        await _reply(update, text, _article_buttons(article_id) if i == len(messages) - 1 else None)
+        await reply(update, text, article_buttons(article_id) if i == len(messages) - 1 else None)
 
 
 async def quote(update: Update, context: SokhanContext) -> None:
     """``/quote NAME``: that speaker's quotes, or buttons to pick among several."""
-    name = _argument(context)
+    name = argument(context)
     if not name:
-        await _reply(update, strings.USAGE_QUOTE)
+        await reply(update, strings.USAGE_QUOTE)
         return
     speakers = await context.store.find_speakers(name[:MAX_QUERY_CHARS])
     if not speakers:
-        await _reply(update, strings.NO_SPEAKER.format(name=escape(name[:80])))
+        await reply(update, strings.NO_SPEAKER.format(name=escape(name[:80])))
         return
     if len(speakers) > 1:
         rows = [[InlineKeyboardButton(s.name, callback_data=f"s:{context.bot_data.remember(s.name)}:1")]
                 for s in speakers[:10]]
-        await _reply(update, strings.PICK_SPEAKER.format(name=escape(name[:80])), InlineKeyboardMarkup(rows))
+        await reply(update, strings.PICK_SPEAKER.format(name=escape(name[:80])), InlineKeyboardMarkup(rows))
         return
-    await _reply(update, *await _quotes_page(context, speakers[0], 1))
+    await reply(update, *await _quotes_page(context, speakers[0], 1))
 
 
 async def speakers(update: Update, context: SokhanContext) -> None:
     """Who has been quoted, with counts."""
     counts = await context.store.speakers(limit=30)
     if not counts:
-        await _reply(update, strings.NO_SPEAKERS)
+        await reply(update, strings.NO_SPEAKERS)
         return
     lines = [strings.SPEAKERS_HEADER, ""] + [
         f"• {escape(c.speaker.name)} — {strings.QUOTE_COUNT.format(count=persian_digits(str(c.quotes)))}"
         for c in counts
     ]
-    await _reply(update, "\n".join(lines))
+    await reply(update, "\n".join(lines))
 
 
 async def unknown_command(update: Update, context: SokhanContext) -> None:
@@ -334,7 +236,7 @@ async def unknown_command(update: Update, context: SokhanContext) -> None:
     private = message.chat.type == "private"
     if addressee.lower() != (context.bot.username or "").lower() and not (private and not addressee):
         return  # in a group, a bare or foreign command may be for another bot
-    await _reply(update, strings.UNKNOWN_COMMAND.format(command=escape(command[:40])))
+    await reply(update, strings.UNKNOWN_COMMAND.format(command=escape(command[:40])))
 
 
 # -- buttons and inline mode ------------------------------------------------------
@@ -347,7 +249,7 @@ async def button(update: Update, context: SokhanContext) -> None:
         return
     await query.answer()
     kind, _, rest = query.data.partition(":")
-    if kind in {"a", "t", "q"} and (article_id := _article_id(rest)) is not None:
+    if kind in {"a", "t", "q"} and (article_id := article_id_from(rest)) is not None:
         show = {"a": _show_summary, "t": _show_full, "q": _show_article_quotes}[kind]
         await show(update, context, article_id)
         return
@@ -355,19 +257,19 @@ async def button(update: Update, context: SokhanContext) -> None:
     text = context.bot_data.queries.get(key)
     page = int(page_text) if page_text.isdigit() else 1
     if text is None:
-        await _reply(update, strings.SEARCH_EXPIRED)
+        await reply(update, strings.SEARCH_EXPIRED)
         return
     if kind == "f":
         body, markup = await _search_page(context, text, page)
     else:
         found = [s for s in await context.store.find_speakers(text) if s.name == text]
         if not found:
-            await _reply(update, strings.SEARCH_EXPIRED)
+            await reply(update, strings.SEARCH_EXPIRED)
             return
         body, markup = await _quotes_page(context, found[0], page)
     # Paging and picking a speaker rewrite the message in place.
     await query.edit_message_text(body, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                  link_preview_options=_NO_PREVIEW)
+                                  link_preview_options=NO_PREVIEW)
 
 
 async def inline_query(update: Update, context: SokhanContext) -> None:
@@ -383,13 +285,13 @@ async def inline_query(update: Update, context: SokhanContext) -> None:
         if stored is None:
             continue
         link = f"https://t.me/{context.bot.username}?start=a{hit.id}"
-        text = _summary_view(stored) + f'\n\n<a href="{html.escape(link)}">{strings.INLINE_READ_MORE}</a>'
+        text = summary_view(stored) + f'\n\n<a href="{html.escape(link)}">{strings.INLINE_READ_MORE}</a>'
         answers.append(InlineQueryResultArticle(
             id=str(hit.id),
             title=hit.title[:200],
             description=html.unescape(_TAGS.sub("", hit.snippet))[:200],
             input_message_content=InputTextMessageContent(text, parse_mode=ParseMode.HTML,
-                                                          link_preview_options=_NO_PREVIEW),
+                                                          link_preview_options=NO_PREVIEW),
         ))
     next_offset = str(offset + INLINE_RESULTS) if results.has_more else ""
     await query.answer(answers, cache_time=30, next_offset=next_offset)
@@ -415,6 +317,8 @@ class Command:
     fa: str
     en: str
     aliases: tuple[str, ...] = ()
+    admin: bool = False  # for SOKHAN_ADMIN_IDS only; others see neither it nor its help
+    channel: bool = False  # also taken from channel posts (only a channel's admins post)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -431,7 +335,23 @@ COMMANDS: tuple[Command, ...] = (
     Command("summary", _id_command(_show_summary, "summary"), strings.CMD_SUMMARY, "Summary of a statement"),
     Command("quote", quote, strings.CMD_QUOTE, "A speaker's quotes", aliases=("quotes",)),
     Command("speakers", speakers, strings.CMD_SPEAKERS, "Who has been quoted"),
+    Command("subscribe", subscriptions.subscribe, strings.CMD_SUBSCRIBE,
+            "Get new statements (all, or matching words)", channel=True),
+    Command("follow", subscriptions.follow, strings.CMD_FOLLOW, "Get new statements quoting a speaker",
+            channel=True),
+    Command("subscriptions", subscriptions.subscriptions, strings.CMD_SUBSCRIPTIONS,
+            "This chat's subscriptions", channel=True),
+    Command("unsubscribe", subscriptions.unsubscribe, strings.CMD_UNSUBSCRIBE, "Cancel a subscription",
+            channel=True),
+    Command("publish", admin.publish, strings.CMD_PUBLISH, "Publish a statement (admins)", admin=True),
+    Command("stats", admin.stats, strings.CMD_STATS, "Archive and delivery figures (admins)", admin=True),
+    Command("delete", admin.delete, strings.CMD_DELETE, "Delete a statement (admins)", admin=True),
+    Command("feed", admin.feed, strings.CMD_FEED, "RSS/Atom feeds (admins)", admin=True),
 )
+
+
+def visible_commands(admin: bool) -> tuple[Command, ...]:
+    return tuple(c for c in COMMANDS if admin or not c.admin)
 
 
 def _command_list(commands: Sequence[Command] = COMMANDS) -> str:

@@ -64,3 +64,102 @@ BUTTON_QUOTES = "نقل‌قول‌ها"
 BUTTON_FULL = "متن کامل"
 BUTTON_PREVIOUS = "▶️ قبلی"
 BUTTON_NEXT = "بعدی ◀️"
+
+# Subscriptions
+CMD_SUBSCRIBE = "اشتراک بیانیه‌های تازه (همه یا با واژه)"
+CMD_FOLLOW = "اشتراک سخنان یک سخنگو"
+CMD_SUBSCRIPTIONS = "اشتراک‌های این گفت‌وگو"
+CMD_UNSUBSCRIBE = "لغو اشتراک"
+SUBSCRIBED_ALL = "🔔 از این پس هر بیانیهٔ تازه را همین‌جا می‌فرستم. فهرست اشتراک‌ها: /subscriptions"
+SUBSCRIBED_QUERY = (
+    "🔔 از این پس بیانیه‌های تازه‌ای را که با «{query}» جور باشند همین‌جا می‌فرستم. "
+    "فهرست اشتراک‌ها: /subscriptions"
+)
+SUBSCRIBED_SPEAKER = "🔔 از این پس بیانیه‌های تازه‌ای را که از «{name}» سخنی دارند همین‌جا می‌فرستم."
+SPEAKER_NOT_SEEN = "هنوز نقل‌قولی از «{name}» در بایگانی نیست؛ هر گاه بیاید خبرتان می‌کنم."
+ALREADY_SUBSCRIBED = "این اشتراک را از پیش دارید. فهرست اشتراک‌ها: /subscriptions"
+TOO_MANY_SUBSCRIPTIONS = (
+    "هر گفت‌وگو حداکثر {limit} اشتراک می‌تواند داشته باشد؛ نخست یکی را لغو کنید: /subscriptions"
+)
+SUBSCRIBE_NOTHING = (
+    "در این واژه‌ها چیزی برای جست‌وجو نیافتم (یا بیش از {limit} نویسه بود). مثلاً:\n"
+    "<code>/subscribe روابط عمومی</code>"
+)
+USAGE_FOLLOW = "نام یا سمت سخنگو را بنویسید، مثلاً:\n<code>/follow خامسیان</code>"
+PICK_FOLLOW = "چند نفر با «{name}» جور درمی‌آیند؛ سخنان کدام را دنبال کنم؟"
+SUBSCRIPTIONS_HEADER = "🔔 <b>اشتراک‌های این گفت‌وگو</b>"
+SUBSCRIPTIONS_FOOTER = (
+    "برای لغو، دکمهٔ 🗑 را بزنید یا بفرستید <code>/unsubscribe شماره</code> "
+    "یا <code>/unsubscribe all</code>."
+)
+NO_SUBSCRIPTIONS = (
+    "این گفت‌وگو اشتراکی ندارد. با <code>/subscribe</code> همهٔ بیانیه‌های تازه، با "
+    "<code>/subscribe واژه</code> تنها بیانیه‌های مربوط و با <code>/follow نام</code> "
+    "سخنان یک سخنگو را بگیرید."
+)
+SUBSCRIPTION_ALL = "همهٔ بیانیه‌های تازه"
+SUBSCRIPTION_QUERY = "جست‌وجوی «{query}»"
+SUBSCRIPTION_SPEAKER = "سخنان «{name}»"
+UNSUBSCRIBED = "🔕 اشتراک «{what}» لغو شد."
+UNSUBSCRIBED_ALL = "🔕 همهٔ اشتراک‌های این گفت‌وگو ({count}) لغو شد."
+NOT_A_SUBSCRIPTION = "اشتراکی با شمارهٔ «{text}» نیست. فهرست: /subscriptions"
+GROUP_ADMINS_ONLY = "در گروه تنها مدیران گروه می‌توانند اشتراک‌ها را تغییر دهند."
+BUTTON_REMOVE = "🗑 {number}"
+
+# Bulletins
+BULLETIN = "🔔 <b>بیانیهٔ تازه</b>"
+BULLETIN_QUERY = "🔔 <b>بیانیهٔ تازه</b> · اشتراک «{query}»"
+BULLETIN_SPEAKER = "🔔 <b>بیانیهٔ تازه</b> · سخنان «{name}»"
+BUTTON_OPEN_IN_BOT = "خلاصه، نقل‌قول‌ها و متن کامل"
+
+# Administration
+CMD_PUBLISH = "انتشار یک بیانیه (مدیران)"
+CMD_STATS = "آمار بایگانی و ارسال‌ها (مدیران)"
+CMD_DELETE = "حذف یک بیانیه (مدیران)"
+CMD_FEED = "خوراک‌های RSS/Atom (مدیران)"
+ADMINS_ONLY = "این فرمان تنها برای مدیران سخن است."
+PUBLISH_ADMINS_ONLY = (
+    "انتشار بیانیه تنها کار مدیران سخن است. برای جست‌وجو کافی است چند واژه بنویسید."
+)
+USAGE_PUBLISH = (
+    "متن بیانیه را پس از فرمان بنویسید، یا <code>/publish</code> را در پاسخ به پیامی بفرستید. "
+    "فرستادن پروندهٔ <code>.txt</code> یا بازارسال پست یک کانال هم آن را منتشر می‌کند."
+)
+PUBLISHED = "✅ بیانیهٔ #{id} منتشر شد: <b>{title}</b>\nبرای {queued} گفت‌وگو در صف ارسال است."
+DUPLICATE = "این بیانیه پیش‌تر با شمارهٔ #{id} ثبت شده است و دوباره فرستاده نمی‌شود."
+REJECTED = "این متن را نپذیرفتم: <code>{reason}</code>"
+NOT_TEXT_FILE = "تنها پرونده‌های متنی <code>.txt</code> (تا {limit} مگابایت) را می‌پذیرم."
+STATS = (
+    "📊 <b>آمار سخن</b>\n\n"
+    "بیانیه‌ها: {articles}\nسخنگویان: {speakers} · نقل‌قول‌ها: {quotes}\n"
+    "گفت‌وگوهای مشترک: {subscribers} (ناپیدا: {inactive}) · اشتراک‌ها: {subscriptions}\n"
+    "ارسال‌ها: در صف {pending} · فرستاده {sent} · ناموفق {failed}\n"
+    "خوراک‌ها: {feeds} (با خطا: {failing})"
+)
+CONFIRM_DELETE = "بیانیهٔ #{id} حذف شود؟\n<b>{title}</b>\n\nپیام‌هایی که پیش‌تر فرستاده شده‌اند می‌مانند."
+BUTTON_CONFIRM_DELETE = "🗑 حذف شود"
+DELETED = "🗑 بیانیهٔ #{id} حذف شد: <b>{title}</b>"
+USAGE_FEED = (
+    "<code>/feed add نشانی</code> افزودن خوراک RSS/Atom\n"
+    "<code>/feed list</code> فهرست خوراک‌ها\n"
+    "<code>/feed remove شماره</code> حذف یک خوراک"
+)
+FEED_ADDED = (
+    "✅ خوراک #{id} افزوده شد: {url}\n"
+    "مطالب کنونی آن بایگانی می‌شوند و از این پس مطالب تازه‌اش منتشر می‌شود."
+)
+FEED_EXISTS = "این خوراک از پیش با شمارهٔ #{id} هست."
+FEED_LIMIT = "شمار خوراک‌ها به سقف {limit} رسیده است."
+FEED_BAD_URL = "این نشانی خوراک پذیرفتنی نیست: <code>{reason}</code>"
+FEEDS_HEADER = "📡 <b>خوراک‌ها</b>"
+NO_FEEDS = "خوراکی تعریف نشده است. <code>/feed add نشانی</code>"
+FEED_LINE = "#{id} {url}{title}\n   {state}"
+FEED_OK = "✅ سالم"
+FEED_NEW = "⏳ هنوز خوانده نشده"
+FEED_FAILING = "⚠️ {failures} خطای پیاپی: {error}"
+FEED_CONFIG = " (از تنظیمات)"
+FEED_REMOVED = "خوراک #{id} حذف شد: {url}"
+FEED_NOT_FOUND = "خوراکی با شمارهٔ «{text}» نیست. فهرست: <code>/feed list</code>"
+FEED_IN_CONFIG = "خوراک #{id} در تنظیمات (SOKHAN_FEEDS) آمده است؛ برای حذف آن را از آنجا بردارید."
+FEED_BROKEN = "⚠️ خوراک #{id} خوانده نشد: <code>{error}</code>\n{url}\nدوباره تلاش می‌کنم (با فاصلهٔ بیشتر)."
+FEED_RECOVERED = "✅ خوراک #{id} دوباره خوانده شد: {url}"

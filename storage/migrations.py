@@ -107,6 +107,80 @@ MIGRATIONS: tuple[Migration, ...] = (
                 REFERENCES article_speakers (article_id, speaker_id) ON DELETE CASCADE
         ) STRICT, WITHOUT ROWID;
     """, analyze=True),
+    Migration(4, "distribution", """
+        -- Chats that receive bulletins. active is 0 once Telegram says the bot may no
+        -- longer write there (blocked, kicked, deactivated); subscribing again revives it.
+        CREATE TABLE IF NOT EXISTS subscribers (
+            chat_id INTEGER PRIMARY KEY,
+            chat_type TEXT NOT NULL,
+            title TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            inactive_reason TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ) STRICT;
+        -- target is what matching uses: the FTS5 MATCH expression of a query, the folded
+        -- key of a speaker, '' for every bulletin. label is what the chat typed.
+        CREATE TABLE IF NOT EXISTS subscriptions (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL
+                REFERENCES subscribers (chat_id) ON DELETE CASCADE ON UPDATE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('all', 'query', 'speaker')),
+            label TEXT NOT NULL,
+            target TEXT NOT NULL,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            UNIQUE (chat_id, kind, target)
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS subscriptions_by_kind ON subscriptions (kind, target);
+        -- The outbox: one row per (bulletin, chat), written in the article's transaction,
+        -- so a bulletin is never stored without its deliveries nor sent twice by design.
+        -- due is a Unix time: when the next attempt may be made.
+        CREATE TABLE IF NOT EXISTS deliveries (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            chat_id INTEGER NOT NULL
+                REFERENCES subscribers (chat_id) ON DELETE CASCADE ON UPDATE CASCADE,
+            subscription_id INTEGER REFERENCES subscriptions (id) ON DELETE SET NULL,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            due REAL NOT NULL DEFAULT 0,
+            error TEXT,
+            message_id INTEGER,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            sent_at TEXT,
+            UNIQUE (article_id, chat_id)
+        ) STRICT;
+        -- Partial indexes: the worker only ever looks at what is still to send.
+        CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (due, id) WHERE status = 'pending';
+        CREATE INDEX IF NOT EXISTS deliveries_pending_by_chat ON deliveries (chat_id, id)
+            WHERE status = 'pending';
+        CREATE INDEX IF NOT EXISTS deliveries_by_subscription ON deliveries (subscription_id)
+            WHERE subscription_id IS NOT NULL;
+        -- RSS/Atom sources. next_poll is a Unix time; failures counts the current run of
+        -- errors, for backoff and for telling the admins once.
+        CREATE TABLE IF NOT EXISTS feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            added_by TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            next_poll REAL NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            last_ok_at TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        ) STRICT;
+        -- Every entry seen, stored or refused, so that each is ingested once.
+        CREATE TABLE IF NOT EXISTS feed_entries (
+            feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            article_id INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+            seen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            PRIMARY KEY (feed_id, key)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS feed_entries_by_article ON feed_entries (article_id)
+            WHERE article_id IS NOT NULL;
+    """),
 )
 
 _LEDGER = """

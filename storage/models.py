@@ -157,3 +157,92 @@ class IngestResult:
     article_id: int | None = None
     reason: str | None = None
     title: str | None = None
+    # Deliveries queued for subscribers in the same transaction as the article.
+    queued: int = 0
+
+
+# -- distribution -------------------------------------------------------------------
+
+
+class SubscriptionKind(StrEnum):
+    ALL = "all"  # every new bulletin
+    QUERY = "query"  # bulletins a search query matches
+    SPEAKER = "speaker"  # bulletins in which a speaker is quoted
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    """A chat that subscribes: private, group, supergroup or channel."""
+
+    id: int
+    type: str
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    chat_id: int
+    kind: SubscriptionKind
+    # What the chat asked for, as typed (a query, a speaker's name); "" for ALL.
+    label: str
+
+
+class SubscribeStatus(StrEnum):
+    ADDED = "added"
+    EXISTS = "exists"  # the chat already had this subscription
+    LIMIT = "limit"  # the chat has MAX_SUBSCRIPTIONS already
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeResult:
+    status: SubscribeStatus
+    subscription: Subscription | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One bulletin owed to one chat."""
+
+    id: int
+    article_id: int
+    chat_id: int
+    chat_type: str
+    attempts: int
+    # The subscription that matched (None for a channel post or a removed subscription).
+    kind: SubscriptionKind | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    articles: int
+    speakers: int
+    quotes: int
+    subscribers: int  # active chats with at least one subscription
+    inactive_subscribers: int  # chats that blocked or removed the bot
+    subscriptions: int
+    pending: int
+    sent: int
+    failed: int
+    feeds: int
+    failing_feeds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    title: str | None
+    # "config" for a feed from SOKHAN_FEEDS, else the id of the admin who added it.
+    added_by: str
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0
+    last_error: str | None = None
+    last_ok_at: str | None = None
+    next_poll: float = 0.0
+
+    @property
+    def from_config(self) -> bool:
+        return self.added_by == "config"

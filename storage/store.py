@@ -20,6 +20,7 @@ from typing import Any, Self
 import aiosqlite
 
 from storage.analysis import analyze
+from storage.feedstore import FeedStore
 from storage.migrations import MIGRATIONS, migrate
 from storage.models import (
     Article,
@@ -34,6 +35,7 @@ from storage.models import (
     StoredArticle,
     StoredQuote,
 )
+from storage.outbox import Outbox, enqueue
 from storage.quotes import match, speaker_key
 from storage.search import MAX_CANDIDATES, Analyzer, Query, SearchHit, SearchResults
 from storage.text import shared_normalizer
@@ -108,6 +110,8 @@ class Store:
         self._reader = reader
         self._write_lock = asyncio.Lock()
         self._analyzer: Analyzer | None = None
+        self.outbox = Outbox(self)
+        self.feeds = FeedStore(self)
 
     @property
     def analyzer(self) -> Analyzer:
@@ -149,8 +153,19 @@ class Store:
 
     # -- writes ---------------------------------------------------------------
 
-    async def add_article(self, article: Article, origin: Origin) -> IngestResult:
-        """Store ``article`` unless the same content is already there."""
+    async def add_article(self, article: Article, origin: Origin, *, notify: bool = True) -> IngestResult:
+        """Store ``article`` unless the same content is already there.
+
+        A new article is indexed, analyzed and, when ``notify``, queued for every matching
+        subscriber, all in one transaction: it is never stored without its deliveries.
+        """
+        async with self.transaction() as db:
+            return await self.insert_article(db, article, origin, notify=notify)
+
+    async def insert_article(
+        self, db: aiosqlite.Connection, article: Article, origin: Origin, *, notify: bool = True
+    ) -> IngestResult:
+        """``add_article`` inside a transaction the caller holds (storage's own repositories)."""
         content_hash = article.content_hash
         values: dict[str, Any] = {
             "content_hash": content_hash,
@@ -167,25 +182,45 @@ class Store:
         }
         columns = ", ".join(values)
         placeholders = ", ".join(f":{name}" for name in values)
-        async with self._transaction() as db:
-            cursor = await db.execute(
-                f"INSERT INTO articles ({columns}) VALUES ({placeholders})"  # noqa: S608 (names are ours)
-                " ON CONFLICT (content_hash) DO NOTHING RETURNING id",
-                values,
-            )
-            row = await cursor.fetchone()
-            if row is not None:
-                await self._index(db, row[0], article)
-                await self._add_analysis(db, row[0], article)
-                return IngestResult(origin, IngestStatus.NEW, row[0], title=article.title)
-            cursor = await db.execute(
-                "SELECT id FROM articles WHERE content_hash = ?", (content_hash,)
-            )
-            (existing_id,) = await cursor.fetchone() or (None,)
+        cursor = await db.execute(
+            f"INSERT INTO articles ({columns}) VALUES ({placeholders})"  # noqa: S608 (names are ours)
+            " ON CONFLICT (content_hash) DO NOTHING RETURNING id",
+            values,
+        )
+        row = await cursor.fetchone()
+        if row is not None:
+            await self._index(db, row[0], article)
+            await self._add_analysis(db, row[0], article)
+            queued = await enqueue(db, row[0], article) if notify else 0
+            return IngestResult(origin, IngestStatus.NEW, row[0], title=article.title, queued=queued)
+        cursor = await db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,))
+        (existing_id,) = await cursor.fetchone() or (None,)
         return IngestResult(origin, IngestStatus.DUPLICATE, existing_id, title=article.title)
 
+    async def delete_article(self, article_id: int) -> StoredArticle | None:
+        """Remove an article with its index entry, analysis and unsent deliveries.
+
+        Messages already delivered stay where they are; feed entries keep their place so
+        the feed does not bring the article back.
+        """
+        stored = await self.get_article(article_id)
+        if stored is None:
+            return None
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+            await db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            await db.execute(
+                "DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM article_speakers)"
+            )
+        return stored
+
+    @property
+    def reader(self) -> aiosqlite.Connection:
+        """The read connection, for storage's own repositories (outbox, feeds)."""
+        return self._reader
+
     @contextlib.asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer, rolled back on any error."""
         async with self._write_lock:
             await self._writer.execute("BEGIN IMMEDIATE")

@@ -93,7 +93,7 @@ async def test_unknown_id(store: Store) -> None:
 
 async def test_a_failed_write_leaves_nothing(store: Store) -> None:
     async def write_then_crash() -> None:
-        async with store._transaction() as db:
+        async with store.transaction() as db:
             await db.execute(
                 "INSERT INTO articles (content_hash, lead, body, origin_kind, origin_ref, raw_text)"
                 " VALUES ('h', 'l', '', 'file', 'x', 'r')"
