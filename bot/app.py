@@ -166,7 +166,10 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
     if base_file_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limit:  # stay inside Telegram's flood limits instead of collecting 429s
-        limiter = AIORateLimiter(overall_max_rate=settings.broadcast_rate, max_retries=RETRIES_ON_429)
+        # The rate over tenths of a second: a whole second's worth at once (aiolimiter's
+        # bucket) would let a broadcast start at twice the rate Telegram allows.
+        limiter = AIORateLimiter(overall_max_rate=settings.broadcast_rate / 10, overall_time_period=0.1,
+                                 max_retries=RETRIES_ON_429)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app: SokhanApp = builder.build()
     # Group 0, first match wins: the commands, then buttons by prefix, then the catch-alls,

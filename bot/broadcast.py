@@ -105,6 +105,10 @@ class Broadcaster:
             await asyncio.sleep(pause)
         self._wake.clear()
         free = self._concurrency - len(self._busy)
+        if self._busy and free < self._concurrency // 2:
+            # Refill in batches: one outbox query per message would cost as much as the send.
+            await self._idle(False)
+            return
         started = 0
         if free > 0:
             for delivery in await self._store.outbox.due(time.time(), free, self._busy):

@@ -277,9 +277,8 @@ class Outbox:
         )
 
     async def _update(self, sql: str, params: Iterable[object]) -> None:
-        # One statement, one transaction: the outcome of each send is on disk before the next.
-        async with self._store.transaction() as db:
-            await db.execute(sql, tuple(params))
+        # One statement, one transaction: each outcome is recorded as soon as it is known.
+        await self._store.write(sql, tuple(params))
 
     async def counts(self, article_id: int | None = None) -> dict[str, int]:
         """Deliveries by status, for one article or all."""

@@ -219,6 +219,14 @@ class Store:
         """The read connection, for storage's own repositories (outbox, feeds)."""
         return self._reader
 
+    async def write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """One statement, committed on its own (SQLite's autocommit): one trip to the
+        database thread instead of three, for the outbox's per-message bookkeeping.
+        Returns the rows changed."""
+        async with self._write_lock:
+            cursor = await self._writer.execute(sql, params)
+            return cursor.rowcount
+
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer, rolled back on any error."""
