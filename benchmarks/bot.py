@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.child import cpu_seconds, peak_rss_mb, serve_until_stdin_closes
 from bot.local_api import LocalBotApi, LocalChat, LocalUser
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
@@ -41,27 +41,15 @@ async def build_db(path: Path, articles: int) -> int:
 
 async def serve_bot(base_url: str, base_file_url: str, db: Path) -> None:
     """The child process: the bot, polling the parent's server until stdin closes."""
-    from bot.app import build_application, polling, quiet_http_logs
+    from bot.app import build_application, quiet_http_logs
     from bot.config import Settings
 
     quiet_http_logs()
     app = build_application(Settings(db_path=db), base_url=base_url, base_file_url=base_file_url,
                             rate_limit=False)
-    async with polling(app):
-        print("ready", flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await serve_until_stdin_closes(app)
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def queries(count: int) -> list[str]:
@@ -101,14 +89,14 @@ async def measure(args: argparse.Namespace, db: Path) -> None:
         # Warm-up round, then the measured rounds: every user sends at once.
         await asyncio.gather(*(one(u, t) for u, t in zip(users, texts, strict=False)))
         latencies.clear()
-        cpu_bot, cpu_here = _cpu_seconds(child.pid), time.process_time()
+        cpu_bot, cpu_here = cpu_seconds(child.pid), time.process_time()
         started = time.perf_counter()
         for r in range(args.rounds):
             batch = texts[r * args.users:(r + 1) * args.users]
             await asyncio.gather(*(one(u, t) for u, t in zip(users, batch, strict=True)))
         elapsed = time.perf_counter() - started
         rss = peak_rss_mb(child.pid)
-        cpu_bot, cpu_here = _cpu_seconds(child.pid) - cpu_bot, time.process_time() - cpu_here
+        cpu_bot, cpu_here = cpu_seconds(child.pid) - cpu_bot, time.process_time() - cpu_here
         child.stdin.close()
         await child.wait()
 

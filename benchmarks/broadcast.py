@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.child import cpu_seconds, peak_rss_mb, serve_until_stdin_closes
 from bot.local_api import LocalBotApi, LocalChat, LocalUser
 from storage.ingest import Ingestor
 from storage.models import Chat, Origin, OriginKind
@@ -46,27 +46,15 @@ async def build_db(path: Path, subscribers: int) -> int:
 
 async def serve_bot(base_url: str, db: Path, rate: float) -> None:
     """The child process: the bot, polling the parent's server until stdin closes."""
-    from bot.app import build_application, polling, quiet_http_logs
+    from bot.app import build_application, quiet_http_logs
     from bot.config import Settings
 
     quiet_http_logs()
     settings = Settings(db_path=db, broadcast_rate=rate or 30.0)
     app = build_application(settings, base_url=base_url, rate_limit=rate > 0)
-    async with polling(app):
-        print("ready", flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await serve_until_stdin_closes(app)
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def busiest_second(samples: list[tuple[float, int]]) -> int:
