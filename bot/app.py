@@ -175,7 +175,10 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
     # Group 0, first match wins: the commands, then buttons by prefix, then the catch-alls,
     # which only see what nothing above took.
     for command in COMMANDS:
+        # An edited /publish must not publish a second statement: admin commands act once.
         kinds: filters.BaseFilter = filters.UpdateType.MESSAGES
+        if command.admin:
+            kinds = filters.UpdateType.MESSAGE
         if command.channel:
             kinds = kinds | filters.UpdateType.CHANNEL_POST
         app.add_handler(CommandHandler(command.names, command.callback, filters=kinds))
