@@ -52,9 +52,7 @@ async def _publish(update: Update, context: SokhanContext, raw: str, origin: Ori
         return
     wake_broadcaster(context)
     log.info("published #%d from %s, queued for %d chats", result.article_id, origin, result.queued)
-    stored = await context.store.get_article(result.article_id)
-    title = headline(stored) if stored else ""
-    await reply(update, strings.PUBLISHED.format(id=result.article_id, title=escape(title),
+    await reply(update, strings.PUBLISHED.format(id=result.article_id, title=escape(headline(article)),
                                                  queued=_number(result.queued)))
 
 
@@ -151,7 +149,8 @@ async def delete(update: Update, context: SokhanContext) -> None:
         await reply(update, strings.NO_ARTICLE.format(id=persian_digits(str(article_id))))
     else:
         button = InlineKeyboardButton(strings.BUTTON_CONFIRM_DELETE, callback_data=f"x:{article_id}")
-        await reply(update, strings.CONFIRM_DELETE.format(id=article_id, title=escape(headline(stored))),
+        title = escape(headline(stored.article))
+        await reply(update, strings.CONFIRM_DELETE.format(id=article_id, title=title),
                     InlineKeyboardMarkup([[button]]))
 
 
@@ -171,7 +170,7 @@ async def confirm_delete(update: Update, context: SokhanContext) -> None:
     else:
         who = update.effective_user.id if update.effective_user else "?"
         log.info("deleted #%d at the request of %s", removed.id, who)
-        text = strings.DELETED.format(id=removed.id, title=escape(headline(removed)))
+        text = strings.DELETED.format(id=removed.id, title=escape(headline(removed.article)))
     await query.edit_message_text(text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
 
 

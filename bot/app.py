@@ -13,7 +13,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
@@ -75,16 +74,10 @@ async def _start_services(app: SokhanApp, settings: Settings, retry_base: float)
     data.broadcaster = Broadcaster(store, app.bot, retry_base=retry_base)
     data.broadcaster.start()
     await store.feeds.sync_config(settings.feeds)
-    client = httpx.AsyncClient(timeout=httpx.Timeout(20.0), follow_redirects=True, max_redirects=5)
-    _clients[id(app)] = client
-    data.feeds = FeedPoller(store, client, interval=settings.feed_interval,
+    data.feeds = FeedPoller(store, interval=settings.feed_interval,
                             report=lambda text: _tell_admins(app, text), published=data.broadcaster.wake)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_poll_feeds, interval=FEED_TICK, first=1, name="feeds")
-
-
-# The feed poller's HTTP client, by application (BotData holds no transport objects).
-_clients: dict[int, httpx.AsyncClient] = {}
 
 
 async def _set_commands(app: SokhanApp, admin_ids: frozenset[int]) -> None:
@@ -127,16 +120,14 @@ async def _poll_feeds(context: SokhanContext) -> None:
 async def _stop_services(app: SokhanApp) -> None:
     """Before the bot's connection closes: let the messages in flight finish."""
     if app.bot_data.feeds is not None:
-        await app.bot_data.feeds.stop()
+        await app.bot_data.feeds.close()
+        app.bot_data.feeds = None
     if app.bot_data.broadcaster is not None:
         await app.bot_data.broadcaster.stop()
         app.bot_data.broadcaster = None
 
 
 async def _close_store(app: SokhanApp) -> None:
-    if (client := _clients.pop(id(app), None)) is not None:
-        await client.aclose()
-    app.bot_data.feeds = None
     if app.bot_data.store is not None:
         await app.bot_data.store.close()
         app.bot_data.store = None

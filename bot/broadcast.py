@@ -26,7 +26,7 @@ import time
 import warnings
 from collections import OrderedDict
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
@@ -67,6 +67,8 @@ class Broadcaster:
         self._sending: set[asyncio.Task[None]] = set()
         self._paused_until = 0.0
         self._articles: OrderedDict[int, StoredArticle | None] = OrderedDict()
+        # A broadcast renders the same few views thousands of times: by article and reason.
+        self._views: dict[tuple[int, str | None, str, bool], tuple[str, InlineKeyboardMarkup]] = {}
         self._loop: asyncio.Task[None] | None = None
         self.delivered = 0
 
@@ -149,7 +151,7 @@ class Broadcaster:
         if stored is None:  # deleted while queued (the foreign key usually got there first)
             await outbox.failed(delivery.id, "article deleted")
             return
-        text, markup = bulletin(stored, delivery, self._bot.username)
+        text, markup = self._view(stored, delivery)
         try:
             message = await self._bot.send_message(delivery.chat_id, text, parse_mode=ParseMode.HTML,
                                                    reply_markup=markup, link_preview_options=NO_PREVIEW)
@@ -188,6 +190,14 @@ class Broadcaster:
         # Jitter spreads the retries of a whole broadcast that failed at once.
         delay = min(self._retry_cap, self._retry_base * 2 ** (attempts - 1)) * random.uniform(0.8, 1.2)  # noqa: S311
         await self._store.outbox.retry(delivery.id, time.time() + delay, error)
+
+    def _view(self, stored: StoredArticle, delivery: Delivery) -> tuple[str, InlineKeyboardMarkup]:
+        key = (stored.id, delivery.kind, delivery.label, delivery.chat_type == "channel")
+        if (view := self._views.get(key)) is None:
+            if len(self._views) > 1024:
+                self._views.clear()
+            view = self._views[key] = bulletin(stored, delivery, self._bot.username)
+        return view
 
     async def _article(self, article_id: int) -> StoredArticle | None:
         """Articles by id, a few kept: a broadcast sends one article to every chat."""

@@ -27,15 +27,17 @@ from storage.store import Store
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 6 * 3600.0
+FETCH_TIMEOUT = 20.0
 # Polls at once: enough to read many feeds in one round, few enough not to look like a flood.
 PARALLEL = 8
 
 
 class FeedPoller:
-    def __init__(self, store: Store, client: httpx.AsyncClient, *, interval: float,
-                 report: Callable[[str], Awaitable[None]], published: Callable[[], None]) -> None:
+    def __init__(self, store: Store, *, interval: float, report: Callable[[str], Awaitable[None]],
+                 published: Callable[[], None]) -> None:
         self._store = store
-        self._client = client
+        # Redirects are followed by fetch_feed, which checks every hop.
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(FETCH_TIMEOUT))
         self._interval = interval
         self._report = report
         self._published = published
@@ -49,13 +51,15 @@ class FeedPoller:
         if self._round is None or self._round.done():
             self._round = asyncio.create_task(self.poll_due(), name="feeds")
 
-    async def stop(self) -> None:
-        """Abandon a round in progress; a feed cut off is simply polled again next time."""
+    async def close(self) -> None:
+        """Abandon a round in progress (a feed cut off is polled again next time) and let go
+        of the connections."""
         if self._round is not None:
             self._round.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._round
             self._round = None
+        await self._client.aclose()
 
     async def poll_due(self) -> None:
         """Poll every feed whose time has come (one round at a time)."""

@@ -136,7 +136,7 @@ async def latest(update: Update, context: SokhanContext) -> None:
         await reply(update, strings.EMPTY_ARCHIVE)
         return
     blocks = [strings.LATEST_HEADER] + [
-        f"{persian_digits(str(i))}. <b>{escape(headline(s))}</b>\n"
+        f"{persian_digits(str(i))}. <b>{escape(headline(s.article))}</b>\n"
         f"{byline(s.article.date, s.article.source)}"
         for i, s in enumerate(articles, 1)
     ]

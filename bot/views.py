@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpti
 
 from bot import strings
 from bot.render import cut_text, escape, fit_messages, jalali
-from storage.models import Delivery, StoredArticle, SubscriptionKind
+from storage.models import Article, Delivery, StoredArticle, SubscriptionKind
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -29,14 +29,13 @@ def byline(date: Any, source: str | None) -> str:
     return "📅 " + " · ".join(parts) if parts else ""
 
 
-def headline(stored: StoredArticle) -> str:
-    a = stored.article
-    return a.title or a.headline or cut_text(a.lead, 100)[0]
+def headline(article: Article) -> str:
+    return article.title or article.headline or cut_text(article.lead, 100)[0]
 
 
 def summary_view(stored: StoredArticle) -> str:
     a = stored.article
-    lines = [f"<b>{escape(headline(stored))}</b>", byline(a.date, a.source),
+    lines = [f"<b>{escape(headline(a))}</b>", byline(a.date, a.source),
              "", escape(a.summary or a.lead), "", f"#{stored.id}"]
     return "\n".join(line for line in lines if line is not None)
 
@@ -44,7 +43,7 @@ def summary_view(stored: StoredArticle) -> str:
 def full_text_messages(stored: StoredArticle) -> list[str]:
     a = stored.article
     head = "\n".join(x for x in (
-        escape(f"{a.kicker}؛") if a.kicker else "", f"<b>{escape(headline(stored))}</b>",
+        escape(f"{a.kicker}؛") if a.kicker else "", f"<b>{escape(headline(a))}</b>",
         byline(a.date, a.source)) if x)
     blocks = [head] + [escape(piece) for p in a.paragraphs for piece in cut_text(p)]
     if a.tags:
