@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.child import cpu_seconds, peak_rss_mb, serve_until_stdin_closes
-from bot.local_api import LocalBotApi, LocalChat, LocalUser
+from bot.local import LocalBotApi, LocalChat, LocalUser
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
 from storage.store import Store

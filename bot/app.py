@@ -42,8 +42,6 @@ from bot.handlers import (
     search_text,
     unknown_command,
 )
-from bot.local_api import DEFAULT_USER, LocalBotApi
-from bot.terminal import TerminalChat
 from bot.views import NO_PREVIEW
 from storage.models import Chat
 from storage.store import Store
@@ -224,7 +222,11 @@ async def polling(app: SokhanApp) -> AsyncIterator[SokhanApp]:
 
 async def run_local(settings: Settings) -> None:
     """No token: the same bot against the local Bot API server, and a terminal chat."""
-    for noisy in ("telegram", "apscheduler", "bot.local_api"):  # the terminal is the chat now
+    # Imported here so that a bot with a token never loads the local server.
+    from bot.local import DEFAULT_USER, LocalBotApi
+    from bot.terminal import TerminalChat
+
+    for noisy in ("telegram", "apscheduler", "bot.local"):  # the terminal is the chat now
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
     # The terminal's user administers the local bot, so that publishing can be tried too.
     settings = dataclasses.replace(settings, admin_ids=settings.admin_ids | {DEFAULT_USER.id})

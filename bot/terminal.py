@@ -18,7 +18,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 from html.parser import HTMLParser
 from typing import TextIO
 
-from bot.local_api import DEFAULT_USER, Button, LocalBotApi, LocalChat, LocalUser, SentMessage
+from bot.local import DEFAULT_USER, Button, LocalBotApi, LocalChat, LocalUser, SentMessage
 
 QUIT = "/quit"
 _WELCOME = "گفت‌وگوی محلی با @{bot} — پیام یا فرمان بنویسید، برای زدن دکمه شماره‌اش را، و برای خروج /quit."

@@ -19,7 +19,7 @@ import pytest
 from bot.app import LOCAL_TOKEN, SokhanApp, build_application, polling
 from bot.config import Settings
 from bot.handlers import COMMANDS
-from bot.local_api import DEFAULT_USER, LocalBotApi, LocalChat, SentMessage
+from bot.local import DEFAULT_USER, LocalBotApi, LocalChat, SentMessage
 from bot.render import MAX_MESSAGE_CHARS
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind

@@ -19,7 +19,7 @@ import pytest
 from bot import strings
 from bot.app import SokhanApp, build_application, polling
 from bot.config import Settings
-from bot.local_api import LocalBotApi, LocalChat, LocalUser, SentMessage
+from bot.local import LocalBotApi, LocalChat, LocalUser, SentMessage
 from storage.models import Chat, Origin, OriginKind
 from storage.store import Store
 from tests.conftest import ROOT, SEED_000, SEED_003

@@ -48,7 +48,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.local_api import DEFAULT_USER, Button, LocalBotApi, LocalChat, LocalUser, parse_html
+from bot.local import DEFAULT_USER, Button, LocalBotApi, LocalChat, LocalUser, parse_html
 from bot.terminal import TerminalChat, render_buttons, render_text
 
 TOKEN = "123:local"  # noqa: S105 - any token works against the local server
@@ -212,7 +212,7 @@ async def test_unknown_method_is_404_for_the_real_client(bot: Any) -> None:
 async def test_request_log_and_logs_never_hold_the_token(
     api: LocalBotApi, bot: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="bot.local_api")
+    caplog.set_level(logging.DEBUG, logger="bot.local")
     await bot.send_message(ME, "سلام")
     assert [call.method for call in api.requests] == ["getMe", "sendMessage"]
     assert api.calls("sendMessage")[0].params == {"chat_id": str(ME), "text": "سلام"}
