@@ -29,7 +29,7 @@ from benchmarks.child import cpu_seconds, peak_rss_mb, serve_until_stdin_closes
 from bot.local import LocalBotApi, LocalChat, LocalUser
 from storage.ingest import Ingestor
 from storage.models import Chat, Origin, OriginKind
-from storage.store import Store
+from storage.db.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_ID = 10_000
@@ -38,7 +38,7 @@ FIRST_ID = 10_000
 async def build_db(path: Path, subscribers: int) -> int:
     async with await Store.open(path) as store:
         for i in range(subscribers):
-            await store.outbox.subscribe_all(Chat(FIRST_ID + i, "private"))
+            await store.subscriptions.subscribe_all(Chat(FIRST_ID + i, "private"))
         raw = (ROOT / "seeds" / "003_3da3126af461e8d0.txt").read_text(encoding="utf-8")
         result = await Ingestor(store).ingest_text(raw, Origin(OriginKind.FILE, "seed 003"))
         return result.queued

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hazm import Normalizer
 
 from storage.ingest import Ingestor
-from storage.store import Store
-from storage.text import shared_normalizer
+from storage.db.store import Store
+from storage.text.normalize import shared_normalizer
 from tests.irnews import IRNEWS, news_items
 
 

@@ -23,10 +23,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storage.models import Article, Origin, OriginKind
-from storage.parse import parse_article
-from storage.search import MAX_CANDIDATES
-from storage.store import Store
-from storage.text import ZWNJ, shared_normalizer
+from storage.analysis.parse import parse_article
+from storage.db.fts import MAX_CANDIDATES
+from storage.db.store import Store
+from storage.text.letters import ZWNJ
+from storage.text.normalize import shared_normalizer
 from tests.irnews import news_items
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.ingest import analyze_text
-from storage.sentences import split_sentences, words
-from storage.text import shared_normalizer
+from storage.analysis import analyze_text
+from storage.text.sentences import split_sentences, words
+from storage.text.normalize import shared_normalizer
 from tests.irnews import IRNEWS, NewsItem, news_items
 
 

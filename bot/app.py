@@ -7,13 +7,15 @@ try it with ``make run`` before they have a token.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -24,27 +26,24 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
-from bot import admin, subscriptions
 from bot.broadcast import Broadcaster
+from bot.callbacks import CallbackCodec
+from bot.commands import COMMANDS, text_message, unknown_command
 from bot.config import Settings
 from bot.context import BotData, SokhanContext
 from bot.feeds import FeedPoller
-from bot.handlers import (
-    COMMANDS,
-    button,
-    error_handler,
-    inline_query,
-    search_text,
-    unknown_command,
-)
-from bot.views import NO_PREVIEW
+from bot.handlers import admin, buttons, inline, subscriptions
+from bot.handlers.errors import error_handler
+from storage.db.store import Store
+from storage.ingest import Ingestor
 from storage.models import Chat
-from storage.store import Store
+from storage.sources.fetch import AddressGuard
 
 log = logging.getLogger(__name__)
 LOCAL_TOKEN = "0:local"  # noqa: S105 - the local server accepts any token; this one is no secret
@@ -52,6 +51,12 @@ LOCAL_TOKEN = "0:local"  # noqa: S105 - the local server accepts any token; this
 RETRIES_ON_429 = 2
 # How often the JobQueue looks for feeds due (each feed has its own SOKHAN_FEED_INTERVAL).
 FEED_TICK = 30.0
+# Button keys are kept this long; the job that forgets older ones runs daily.
+KEY_CLEANUP_INTERVAL = 24 * 3600.0
+# Names under which the database keeps the generated secrets (not the secrets themselves).
+BUTTON_SECRET = "buttons"  # noqa: S105
+WEBHOOK_SECRET = "webhook"  # noqa: S105
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 SokhanApp = Application[Any, SokhanContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
@@ -61,21 +66,24 @@ def quiet_http_logs() -> None:
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
-async def _start_services(app: SokhanApp, settings: Settings, retry_base: float) -> None:
+async def _start_services(app: SokhanApp, settings: Settings, retry_base: float, guard: AddressGuard) -> None:
     """Open the store, publish the command menus, start the broadcast and the feeds."""
     data = app.bot_data
     data.store = store = await Store.open(settings.db_path)
+    data.ingestor = ingestor = Ingestor(store)
+    data.codec = codec = CallbackCodec(await store.keys.secret(BUTTON_SECRET))
     data.admin_ids = settings.admin_ids
     await _set_commands(app, settings.admin_ids)
     if settings.channel_id:
         await _subscribe_channel(app, store, settings.channel_id)
-    data.broadcaster = Broadcaster(store, app.bot, retry_base=retry_base)
+    data.broadcaster = Broadcaster(store, app.bot, codec, retry_base=retry_base)
     data.broadcaster.start()
     await store.feeds.sync_config(settings.feeds)
-    data.feeds = FeedPoller(store, interval=settings.feed_interval,
+    data.feeds = FeedPoller(store, ingestor, interval=settings.feed_interval, guard=guard,
                             report=lambda text: _tell_admins(app, text), published=data.broadcaster.wake)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_poll_feeds, interval=FEED_TICK, first=1, name="feeds")
+        app.job_queue.run_repeating(_forget_old_keys, interval=KEY_CLEANUP_INTERVAL, first=60, name="keys")
 
 
 async def _set_commands(app: SokhanApp, admin_ids: frozenset[int]) -> None:
@@ -98,14 +106,13 @@ async def _subscribe_channel(app: SokhanApp, store: Store, channel_id: str) -> N
         log.warning("SOKHAN_CHANNEL_ID %s: the bot cannot reach it (%s); not posting there", channel_id,
                     exc.message)
         return
-    await store.outbox.subscribe_all(Chat(chat.id, chat.type, chat.title))
+    await store.subscriptions.subscribe_all(Chat(chat.id, chat.type, chat.title))
 
 
 async def _tell_admins(app: SokhanApp, text: str) -> None:
     for admin_id in app.bot_data.admin_ids:
         try:
-            await app.bot.send_message(admin_id, text, parse_mode=ParseMode.HTML,
-                                       link_preview_options=NO_PREVIEW)
+            await app.bot.send_message(admin_id, text)
         except TelegramError as exc:
             log.warning("could not tell admin %d: %s", admin_id, exc.message)
 
@@ -113,6 +120,12 @@ async def _tell_admins(app: SokhanApp, text: str) -> None:
 async def _poll_feeds(context: SokhanContext) -> None:
     if context.bot_data.feeds is not None:
         context.bot_data.feeds.kick()
+
+
+async def _forget_old_keys(context: SokhanContext) -> None:
+    forgotten = await context.store.keys.forget_old()
+    if forgotten:
+        log.info("forgot %d button keys older than their keeping time", forgotten)
 
 
 async def _stop_services(app: SokhanApp) -> None:
@@ -133,22 +146,26 @@ async def _close_store(app: SokhanApp) -> None:
 
 def build_application(settings: Settings, *, token: str | None = None, base_url: str | None = None,
                       base_file_url: str | None = None, rate_limit: bool = True,
-                      retry_base: float = 10.0) -> SokhanApp:
+                      retry_base: float = 10.0, feed_guard: AddressGuard | None = None) -> SokhanApp:
     """The bot, wired: handlers from the command table, the store opened in post_init.
 
-    ``retry_base`` is the broadcast's first backoff in seconds (tests shorten it).
+    ``retry_base`` is the broadcast's first backoff in seconds (tests shorten it);
+    ``feed_guard`` decides which addresses feeds may come from (tests serve theirs on loopback).
     """
     quiet_http_logs()
+    guard = feed_guard or AddressGuard(allow_private=settings.feeds_allow_private)
     builder = (
         ApplicationBuilder()
         .token(token or settings.bot_token or LOCAL_TOKEN)
         .base_url(base_url or settings.api_base_url)
         .context_types(ContextTypes(context=SokhanContext, bot_data=BotData))
+        # Every reply is HTML with its text escaped, and never previews a link.
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         .concurrent_updates(True)  # a slow search must not hold up everyone else
         # httpcore scans its whole pool on every request: a few warm connections serve
         # more replies per second than the default 256 (benchmarks/bot.py).
         .connection_pool_size(8)
-        .post_init(lambda app: _start_services(app, settings, retry_base))
+        .post_init(lambda app: _start_services(app, settings, retry_base, guard))
         .post_stop(_stop_services)
         .post_shutdown(_close_store)
     )
@@ -161,8 +178,13 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
                                  max_retries=RETRIES_ON_429)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app: SokhanApp = builder.build()
-    # Group 0, first match wins: the commands, then buttons by prefix, then the catch-alls,
-    # which only see what nothing above took.
+    _add_handlers(app)
+    return app
+
+
+def _add_handlers(app: SokhanApp) -> None:
+    # Group 0, first match wins: the commands, then buttons, inline mode and membership,
+    # then the catch-alls, which only see what nothing above took.
     for command in COMMANDS:
         # An edited /publish must not publish a second statement: admin commands act once.
         kinds: filters.BaseFilter = filters.UpdateType.MESSAGES
@@ -171,26 +193,32 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
         if command.channel:
             kinds = kinds | filters.UpdateType.CHANNEL_POST
         app.add_handler(CommandHandler(command.names, command.callback, filters=kinds))
-    app.add_handler(CallbackQueryHandler(subscriptions.button, pattern=r"^[uw]:"))
-    app.add_handler(CallbackQueryHandler(admin.confirm_delete, pattern=r"^x:"))
-    app.add_handler(CallbackQueryHandler(button))
-    app.add_handler(InlineQueryHandler(inline_query))
+    app.add_handler(CallbackQueryHandler(buttons.button))
+    app.add_handler(InlineQueryHandler(inline.inline_query))
     app.add_handler(ChatMemberHandler(subscriptions.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(private & filters.FORWARDED, admin.forwarded))
     app.add_handler(MessageHandler(private & filters.Document.ALL, admin.document))
-    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, search_text))
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, text_message))
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))  # after every known command
     app.add_error_handler(error_handler)
-    return app
 
 
-def run_telegram(settings: Settings, webhook_url: str | None, port: int) -> None:
+async def stored_secret(db_path: Path, name: str) -> str:
+    """A secret the deployment generated once and keeps in its database."""
+    async with await Store.open(db_path) as store:
+        return await store.keys.secret(name)
+
+
+def run_telegram(settings: Settings) -> None:
     """Production: poll Telegram, or serve a webhook when its URL is set."""
     app = build_application(settings)
-    if webhook_url:
-        app.run_webhook(listen="0.0.0.0", port=port, webhook_url=webhook_url,  # noqa: S104 (a server)
-                        allowed_updates=Update.ALL_TYPES)
+    if settings.webhook_url:
+        # Telegram sends the secret with every update; a POST without it is refused with
+        # 403 before any handler sees it.
+        secret = settings.webhook_secret or asyncio.run(stored_secret(settings.db_path, WEBHOOK_SECRET))
+        app.run_webhook(listen="0.0.0.0", port=settings.webhook_port, webhook_url=settings.webhook_url,  # noqa: S104
+                        secret_token=secret, allowed_updates=Update.ALL_TYPES)
     else:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
 

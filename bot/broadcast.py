@@ -27,12 +27,13 @@ import warnings
 from collections import OrderedDict
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.helpers import create_deep_linked_url
 
-from bot.views import NO_PREVIEW, bulletin
+from bot.callbacks import Buttons, CallbackCodec
+from bot.views.articles import bulletin_markup, bulletin_text
+from storage.db.store import Store
 from storage.models import Delivery, StoredArticle
-from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +54,12 @@ class Broadcaster:
     outbox every ``idle_poll`` seconds.
     """
 
-    def __init__(self, store: Store, bot: Bot, *, concurrency: int = 16, retry_base: float = 10.0,
-                 retry_cap: float = 3600.0, max_attempts: int = 8, idle_poll: float = 2.0) -> None:
+    def __init__(self, store: Store, bot: Bot, codec: CallbackCodec, *, concurrency: int = 16,
+                 retry_base: float = 10.0, retry_cap: float = 3600.0, max_attempts: int = 8,
+                 idle_poll: float = 2.0) -> None:
         self._store = store
         self._bot = bot
+        self._codec = codec
         self._concurrency = concurrency
         self._retry_base = retry_base
         self._retry_cap = retry_cap
@@ -67,8 +70,8 @@ class Broadcaster:
         self._sending: set[asyncio.Task[None]] = set()
         self._paused_until = 0.0
         self._articles: OrderedDict[int, StoredArticle | None] = OrderedDict()
-        # A broadcast renders the same few views thousands of times: by article and reason.
-        self._views: dict[tuple[int, str | None, str, bool], tuple[str, InlineKeyboardMarkup]] = {}
+        # A broadcast renders the same few texts thousands of times: by article and reason.
+        self._texts: dict[tuple[int, str | None, str], str] = {}
         self._loop: asyncio.Task[None] | None = None
         self.delivered = 0
 
@@ -113,7 +116,7 @@ class Broadcaster:
             return
         started = 0
         if free > 0:
-            for delivery in await self._store.outbox.due(time.time(), free, self._busy):
+            for delivery in await self._store.deliveries.due(time.time(), free, self._busy):
                 self._busy.add(delivery.chat_id)
                 task = asyncio.create_task(self._deliver(delivery))
                 self._sending.add(task)
@@ -128,7 +131,7 @@ class Broadcaster:
 
     async def _idle(self, nothing_due: bool) -> None:
         timeout = self._idle_poll
-        next_due = await self._store.outbox.next_due() if nothing_due else None
+        next_due = await self._store.deliveries.next_due() if nothing_due else None
         # Due already yet not taken: its chat is busy, and the end of that send wakes us.
         if next_due is not None and (wait := next_due - time.time()) > 0:
             timeout = min(timeout, wait)
@@ -146,15 +149,14 @@ class Broadcaster:
             self._busy.discard(delivery.chat_id)
 
     async def _attempt(self, delivery: Delivery) -> None:
-        outbox = self._store.outbox
+        outbox = self._store.deliveries
         stored = await self._article(delivery.article_id)
         if stored is None:  # deleted while queued (the foreign key usually got there first)
             await outbox.failed(delivery.id, "article deleted")
             return
         text, markup = self._view(stored, delivery)
         try:
-            message = await self._bot.send_message(delivery.chat_id, text, parse_mode=ParseMode.HTML,
-                                                   reply_markup=markup, link_preview_options=NO_PREVIEW)
+            message = await self._bot.send_message(delivery.chat_id, text, reply_markup=markup)
         except RetryAfter as exc:
             wait = _seconds(exc)
             log.warning("broadcast: flood wait of %.0f s", wait)
@@ -162,7 +164,7 @@ class Broadcaster:
             await outbox.retry(delivery.id, time.time() + wait, "flood wait", count=False)
         except ChatMigrated as exc:
             log.info("broadcast: chat %d moved to %d", delivery.chat_id, exc.new_chat_id)
-            await outbox.migrate_chat(delivery.chat_id, exc.new_chat_id)
+            await self._store.subscriptions.migrate_chat(delivery.chat_id, exc.new_chat_id)
         except Forbidden as exc:
             await self._gone(delivery, exc)
         except BadRequest as exc:
@@ -179,25 +181,26 @@ class Broadcaster:
 
     async def _gone(self, delivery: Delivery, exc: TelegramError) -> None:
         log.info("broadcast: chat %d is unreachable (%s); unsubscribed", delivery.chat_id, exc.message)
-        await self._store.outbox.set_active(delivery.chat_id, False, exc.message)
+        await self._store.subscriptions.set_active(delivery.chat_id, False, exc.message)
 
     async def _backoff(self, delivery: Delivery, error: str) -> None:
         attempts = delivery.attempts + 1
         if attempts >= self._max_attempts:
             log.warning("broadcast: delivery %d failed %d times; giving up: %s", delivery.id, attempts, error)
-            await self._store.outbox.failed(delivery.id, error)
+            await self._store.deliveries.failed(delivery.id, error)
             return
         # Jitter spreads the retries of a whole broadcast that failed at once.
         delay = min(self._retry_cap, self._retry_base * 2 ** (attempts - 1)) * random.uniform(0.8, 1.2)  # noqa: S311
-        await self._store.outbox.retry(delivery.id, time.time() + delay, error)
+        await self._store.deliveries.retry(delivery.id, time.time() + delay, error)
 
     def _view(self, stored: StoredArticle, delivery: Delivery) -> tuple[str, InlineKeyboardMarkup]:
-        key = (stored.id, delivery.kind, delivery.label, delivery.chat_type == "channel")
-        if (view := self._views.get(key)) is None:
-            if len(self._views) > 1024:
-                self._views.clear()
-            view = self._views[key] = bulletin(stored, delivery, self._bot.username)
-        return view
+        key = (stored.id, delivery.kind, delivery.label)
+        if (text := self._texts.get(key)) is None:
+            if len(self._texts) > 1024:
+                self._texts.clear()
+            text = self._texts[key] = bulletin_text(stored, delivery)
+        link = create_deep_linked_url(self._bot.username, f"a{stored.id}")
+        return text, bulletin_markup(stored, delivery, Buttons(self._codec, delivery.chat_id), link)
 
     async def _article(self, article_id: int) -> StoredArticle | None:
         """Articles by id, a few kept: a broadcast sends one article to every chat."""

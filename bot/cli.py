@@ -10,24 +10,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import html
 import json
 import logging
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.config import ConfigError, Settings, load_settings
-from storage.ingest import Ingestor, analyze_text, read_statement
+from bot.logs import setup_logging
+from storage.analysis import analyze_text
+from storage.db.store import Store
+from storage.errors import RejectedText
+from storage.ingest import Ingestor
 from storage.models import IngestResult, IngestStatus, StoredArticle
-from storage.parse import RejectedText
 from storage.search import MAX_QUERY_CHARS
-from storage.store import Store
+from storage.sources.files import read_statement
+from storage.text.numbers import MAX_NUMBER, parse_count
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_REJECTED = 0, 1, 2
-_TAGS = re.compile(r"</?b>")
+MAX_LIMIT = 10_000
 log = logging.getLogger("sokhan")
 
 
@@ -44,18 +46,19 @@ def _result_line(result: IngestResult) -> str:
     if result.status is IngestStatus.REJECTED:
         return f"rejected   {ref}: {result.reason}"
     title = f"  {_excerpt(result.title)}" if result.title else ""
-    return f"{result.status:<10} #{result.article_id:<5} {ref}{title}"
+    replaced = f"  ({result.replaced} stray bytes replaced)" if result.replaced else ""
+    return f"{result.status:<10} #{result.article_id:<5} {ref}{title}{replaced}"
 
 
 def _result_json(result: IngestResult) -> dict[str, Any]:
     return {"file": result.origin.ref, "status": str(result.status), "id": result.article_id,
-            "reason": result.reason}
+            "reason": result.reason, "replaced": result.replaced}
 
 
 def _article_line(stored: StoredArticle) -> str:
     a = stored.article
     date = a.date.isoformat() if a.date else "—"
-    return f"#{stored.id:<5} {date:<10}  {_excerpt(a.title or a.lead)}  [{a.source or '—'}]"
+    return f"#{stored.id:<5} {date:<10}  {_excerpt(a.title or a.headline or a.lead)}  [{a.source or '—'}]"
 
 
 def _article_json(stored: StoredArticle) -> dict[str, Any]:
@@ -90,7 +93,7 @@ def analyze_files(paths: Sequence[Path], as_json: bool, out: TextIO) -> int:
     status = EXIT_OK
     for path in paths:
         try:
-            article = analyze_text(read_statement(path))
+            article = analyze_text(read_statement(path).text)
         except RejectedText as exc:
             status = EXIT_REJECTED
             if as_json:
@@ -142,13 +145,13 @@ async def find(settings: Settings, query: str, limit: int, offset: int, as_json:
     if results.truncated:
         print(f"sokhan: the query was cut to {MAX_QUERY_CHARS} characters", file=sys.stderr)
     if as_json:
-        out.write(json.dumps([dataclasses.asdict(hit) for hit in results.hits], ensure_ascii=False) + "\n")
+        out.write(json.dumps([hit.to_json() for hit in results.hits], ensure_ascii=False) + "\n")
         return EXIT_OK
     if not results.hits:
         out.write("no matches\n")
     for hit in results.hits:
         out.write(f"#{hit.id:<5} {hit.date or '—':<10}  {_excerpt(hit.title)}  [{hit.source or '—'}]\n")
-        out.write(f"       {html.unescape(_TAGS.sub('', hit.snippet))}\n")
+        out.write(f"       {hit.snippet.plain()}\n")
     return EXIT_OK
 
 
@@ -200,8 +203,10 @@ async def run(settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
-def start_bot(settings: Settings, out: TextIO) -> None:
+def start_bot(settings: Settings, out: TextIO) -> int:
     """With a token, the bot on Telegram (or Bale); without, locally with a terminal chat."""
+    from telegram.error import InvalidToken
+
     from bot.app import quiet_http_logs, run_local, run_telegram
 
     quiet_http_logs()
@@ -209,11 +214,38 @@ def start_bot(settings: Settings, out: TextIO) -> None:
         mode = f"webhook at {settings.webhook_url}" if settings.webhook_url else "polling"
         out.write(f"\nStarting the bot ({mode}) …\n")
         out.flush()
-        run_telegram(settings, settings.webhook_url, settings.webhook_port)
+        try:
+            run_telegram(settings)
+        except InvalidToken:  # its message quotes the token whole
+            print("sokhan: the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+            return EXIT_REJECTED
     else:
         out.write("\nNo TELEGRAM_BOT_TOKEN: starting the bot locally, with a chat in this terminal.\n")
         out.flush()
         asyncio.run(run_local(settings))
+    return EXIT_OK
+
+
+def _count(text: str) -> int:
+    """A limit or offset on the command line: a whole number, none negative or too large."""
+    value = parse_count(text, low=0, high=MAX_NUMBER)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0 to {MAX_NUMBER}")
+    return value
+
+
+def _limit(text: str) -> int:
+    value = _count(text)
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r}: a limit is from 1 to {MAX_LIMIT:,}")
+    return value
+
+
+def _id(text: str) -> int:
+    value = parse_count(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a statement number (1 to {MAX_NUMBER})")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -229,22 +261,22 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", parents=[as_json], help="parse files without storing them")
     analyze.add_argument("paths", nargs="+", type=Path, metavar="FILE")
     listing = commands.add_parser("list", parents=[common, as_json], help="newest statements")
-    listing.add_argument("--limit", type=int, default=20)
-    listing.add_argument("--offset", type=int, default=0)
+    listing.add_argument("--limit", type=_limit, default=20)
+    listing.add_argument("--offset", type=_count, default=0)
     show = commands.add_parser("show", parents=[common, as_json], help="one statement in full")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=_id)
     search = commands.add_parser("find", parents=[common], help="search the statements")
     search.add_argument("query", metavar="QUERY", help='words, "a phrase", -exclude, prefix*')
-    search.add_argument("--limit", type=int, default=10)
-    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--limit", type=_limit, default=10)
+    search.add_argument("--offset", type=_count, default=0)
     search.add_argument("--json", action="store_true", help="a JSON array of hits")
     said = commands.add_parser("quotes", parents=[common], help="quotes of a speaker")
     said.add_argument("name", metavar="NAME", help="a full name, surname or title")
-    said.add_argument("--limit", type=int, default=20)
-    said.add_argument("--offset", type=int, default=0)
+    said.add_argument("--limit", type=_limit, default=20)
+    said.add_argument("--offset", type=_count, default=0)
     said.add_argument("--json", action="store_true", help="a JSON array of quotes")
     summarized = commands.add_parser("summary", parents=[common, as_json], help="an article's summary")
-    summarized.add_argument("id", type=int)
+    summarized.add_argument("id", type=_id)
     main_job = commands.add_parser("run", parents=[common], help="the main job: the bot")
     main_job.add_argument("--once", action="store_true", help="load the seeds, show them, and exit")
     return parser
@@ -260,7 +292,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_REJECTED
     if getattr(args, "db", None):
         settings = dataclasses.replace(settings, db_path=args.db)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
     match args.command:
         case "ingest":
             return asyncio.run(ingest_paths(settings, args.paths, args.json, out))
@@ -278,6 +310,4 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return asyncio.run(summary(settings, args.id, args.json, out))
         case _:
             asyncio.run(run(settings, out))
-            if not args.once:
-                start_bot(settings, out)
-            return EXIT_OK
+            return EXIT_OK if args.once else start_bot(settings, out)

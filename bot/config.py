@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storage.feeds import FeedError, check_feed_url
+from storage.errors import FeedError
+from storage.sources.fetch import check_feed_url
 
 DEFAULT_DB = Path("data/sokhan.db")
 DEFAULT_SEEDS = Path("seeds")
@@ -85,6 +86,21 @@ def _channel(text: str | None) -> str | None:
     raise ConfigError(f"SOKHAN_CHANNEL_ID must be a chat id (-100…) or an @username, not {text!r}")
 
 
+def _webhook_secret(text: str | None) -> str | None:
+    # Telegram's rule for secret_token: 1–256 characters of A–Z, a–z, 0–9, _ and -.
+    if text is None or re.fullmatch(r"[A-Za-z0-9_-]{1,256}", text):
+        return text
+    raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only letters, digits, _ and - (at most 256)")
+
+
+def _flag(key: str, text: str | None) -> bool:
+    if text is None or text.lower() in {"0", "false", "no", "off"}:
+        return False
+    if text.lower() in {"1", "true", "yes", "on"}:
+        return True
+    raise ConfigError(f"{key} must be 1 or 0, not {text!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_path: Path = DEFAULT_DB
@@ -96,10 +112,15 @@ class Settings:
     admin_ids: frozenset[int] = frozenset()
     webhook_url: str | None = None
     webhook_port: int = 8443
+    # What Telegram sends with every webhook update; generated and kept in the database
+    # when not set. Out of repr, like the token.
+    webhook_secret: str | None = field(default=None, repr=False)
     # A channel that gets every bulletin, as its id or @username.
     channel_id: str | None = None
     feeds: tuple[str, ...] = ()
     feed_interval: float = 600.0
+    # Feeds on loopback, private or reserved networks: only for a deliberate intranet feed.
+    feeds_allow_private: bool = False
     # Messages per second for the whole bot: Telegram allows about 30 without paid broadcasts.
     broadcast_rate: float = 30.0
 
@@ -124,8 +145,10 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         admin_ids=_admin_ids(get("SOKHAN_ADMIN_IDS") or ""),
         webhook_url=get("TELEGRAM_WEBHOOK_URL"),
         webhook_port=_port(get("TELEGRAM_WEBHOOK_PORT") or "8443"),
+        webhook_secret=_webhook_secret(get("TELEGRAM_WEBHOOK_SECRET")),
         channel_id=_channel(get("SOKHAN_CHANNEL_ID")),
         feeds=_feeds(get("SOKHAN_FEEDS") or ""),
         feed_interval=_number("SOKHAN_FEED_INTERVAL", get("SOKHAN_FEED_INTERVAL") or "600", 60, 86400),
+        feeds_allow_private=_flag("SOKHAN_FEEDS_ALLOW_PRIVATE", get("SOKHAN_FEEDS_ALLOW_PRIVATE")),
         broadcast_rate=_number("SOKHAN_BROADCAST_RATE", get("SOKHAN_BROADCAST_RATE") or "30", 1, 1000),
     )

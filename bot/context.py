@@ -1,53 +1,54 @@
-"""What every handler shares: the application's data, the typed context, small helpers."""
+"""What every handler shares: the application's data, the typed context, and replying.
+
+Handlers reach the store, the ingestor and the button codec as ``context.store`` and the
+like, never through bare ``bot_data`` lookups.
+"""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram import Message, Update
 from telegram.ext import CallbackContext, ExtBot
+from telegram.helpers import create_deep_linked_url
 
-from bot.views import NO_PREVIEW
-from storage.store import Store
+from bot import strings
+from bot.callbacks import Buttons, CallbackCodec
+from bot.views.common import View
+from storage.db.store import Store
+from storage.ingest import Ingestor
 
 if TYPE_CHECKING:
     from bot.broadcast import Broadcaster
     from bot.feeds import FeedPoller
 
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """What a pressed button puts in its own message, and the notice it answers with."""
+
+    view: View
+    notice: str | None = None
+
 
 @dataclass
 class BotData:
-    """What the application shares between updates: the store and recent queries."""
+    """What the application shares between updates."""
 
     store: Store | None = None
+    ingestor: Ingestor | None = None
+    codec: CallbackCodec | None = None
     broadcaster: Broadcaster | None = None
     feeds: FeedPoller | None = None
     # Telegram user ids allowed to publish, delete and manage feeds (SOKHAN_ADMIN_IDS).
     admin_ids: frozenset[int] = frozenset()
-    # Queries behind paging buttons, by short key: callback data holds 64 bytes, a Persian
-    # query easily more. The oldest are forgotten; their buttons then say so politely.
-    queries: OrderedDict[str, str] = field(default_factory=OrderedDict)
-    keys: dict[str, str] = field(default_factory=dict)
-    max_queries: int = 10_000
-    _counter: int = 0
 
-    def remember(self, text: str) -> str:
-        """A short key for a query, for callback data."""
-        key = self.keys.get(text)
-        if key is None:
-            self._counter += 1
-            key = format(self._counter, "x")
-            self.keys[text] = key
-            self.queries[key] = text
-            if len(self.queries) > self.max_queries:
-                _, forgotten = self.queries.popitem(last=False)
-                self.keys.pop(forgotten, None)
-        self.queries.move_to_end(key)
-        return key
+
+def _opened[T](value: T | None, what: str) -> T:
+    if value is None:
+        raise RuntimeError(f"the {what} is opened in post_init; it is not open yet")
+    return value
 
 
 class SokhanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -55,53 +56,50 @@ class SokhanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
 
     @property
     def store(self) -> Store:
-        store = self.bot_data.store
-        if store is None:
-            raise RuntimeError("the store is opened in post_init; it is not open yet")
-        return store
+        return _opened(self.bot_data.store, "store")
+
+    @property
+    def ingestor(self) -> Ingestor:
+        return _opened(self.bot_data.ingestor, "ingestor")
+
+    @property
+    def codec(self) -> CallbackCodec:
+        return _opened(self.bot_data.codec, "button codec")
+
+    def buttons(self, chat_id: int) -> Buttons:
+        return Buttons(self.codec, chat_id)
+
+    def deep_link(self, article_id: int) -> str:
+        """The link that opens statement ``article_id`` in a private chat with the bot."""
+        return create_deep_linked_url(self.bot.username, f"a{article_id}")
 
 
 Handler = Callable[[Update, SokhanContext], Coroutine[Any, Any, None]]
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+def chat_id_of(update: Update) -> int:
+    chat = update.effective_chat
+    return chat.id if chat is not None else 0
+
+
+async def reply(update: Update, view: View | str) -> Message | None:
+    """Answer in the chat the update came from (HTML and no previews: the bot's Defaults)."""
     message = update.effective_message
     if message is None:
         return None
-    return await message.reply_html(text, reply_markup=markup, link_preview_options=NO_PREVIEW)
+    text, markup = (view, None) if isinstance(view, str) else view
+    return await message.reply_text(text, reply_markup=markup)
+
+
+async def expired(update: Update) -> None:
+    """A button that no longer stands for anything says so, and does nothing."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(strings.BUTTON_EXPIRED, show_alert=True)
 
 
 def argument(context: SokhanContext) -> str:
     return " ".join(context.args or []).strip()
-
-
-def article_id_from(text: str) -> int | None:
-    text = text.strip().lstrip("#").translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
-    return int(text) if text.isdigit() and len(text) < 12 else None
-
-
-def is_admin(update: Update, context: SokhanContext) -> bool:
-    """One of Sokhan's administrators (SOKHAN_ADMIN_IDS), whatever the chat."""
-    user = update.effective_user
-    return user is not None and user.id in context.bot_data.admin_ids
-
-
-async def may_manage_chat(update: Update, context: SokhanContext) -> bool:
-    """Whoever may change what a chat subscribes to: in a group only its administrators
-    (an anonymous one posts as the group itself); in a channel whoever can post there."""
-    chat = update.effective_chat
-    if chat is None:
-        return False
-    if chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
-        return True
-    message = update.effective_message
-    if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
-        return True
-    user = update.effective_user
-    if user is None:
-        return False
-    member = await context.bot.get_chat_member(chat.id, user.id)
-    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 def wake_broadcaster(context: SokhanContext) -> None:

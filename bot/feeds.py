@@ -18,11 +18,13 @@ import httpx
 
 from bot import strings
 from bot.render import escape
-from storage.feeds import FeedError, ParsedFeed, fetch_feed, parse_feed
-from storage.ingest import analyze_text
+from storage.db.store import Store
+from storage.errors import FeedError, FeedProblem, RejectedText
+from storage.ingest import Ingestor
 from storage.models import Feed, IngestStatus, Origin, OriginKind
-from storage.parse import RejectedText
-from storage.store import Store
+from storage.sources.feedparse import ParsedFeed, parse_feed
+from storage.sources.fetch import AddressGuard, fetch_feed
+from storage.text.letters import persian_digits
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,11 @@ PARALLEL = 8
 
 
 class FeedPoller:
-    def __init__(self, store: Store, *, interval: float, report: Callable[[str], Awaitable[None]],
-                 published: Callable[[], None]) -> None:
+    def __init__(self, store: Store, ingestor: Ingestor, *, interval: float, guard: AddressGuard,
+                 report: Callable[[str], Awaitable[None]], published: Callable[[], None]) -> None:
         self._store = store
+        self._ingestor = ingestor
+        self._guard = guard
         # Redirects are followed by fetch_feed, which checks every hop.
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(FETCH_TIMEOUT))
         self._interval = interval
@@ -73,22 +77,27 @@ class FeedPoller:
                 await self._poll(feed)
             except Exception as exc:  # one feed's surprise must not stop the round
                 log.exception("feed #%d: polling failed", feed.id)
-                await self._failed(feed, f"internal error: {type(exc).__name__}")
+                problem = FeedError(FeedProblem.UNREACHABLE, f"internal error: {type(exc).__name__}")
+                await self._failed(feed, problem)
 
     async def _poll(self, feed: Feed) -> None:
         try:
-            fetched = await fetch_feed(self._client, feed.url, etag=feed.etag,
+            fetched = await fetch_feed(self._client, feed.url, guard=self._guard, etag=feed.etag,
                                        last_modified=feed.last_modified)
-            parsed = parse_feed(fetched.body, feed.url) if fetched.changed else None
+            # A large feed takes a while to parse: never on the event loop.
+            parsed = None
+            if fetched.changed:
+                parsed = await self._store.offload(parse_feed, fetched.body, feed.url)
         except FeedError as exc:
-            await self._failed(feed, str(exc))
+            await self._failed(feed, exc)
             return
         queued = await self._ingest(feed, parsed) if parsed else 0
         await self._store.feeds.polled(
             feed.id, next_poll=time.time() + self._interval, etag=fetched.etag,
             last_modified=fetched.last_modified, title=parsed.title if parsed else None)
         if feed.failures:
-            await self._report(strings.FEED_RECOVERED.format(id=feed.id, url=escape(feed.url)))
+            await self._report(strings.FEED_RECOVERED.format(id=persian_digits(str(feed.id)),
+                                                             url=escape(feed.url)))
         if queued:
             self._published()
 
@@ -101,22 +110,22 @@ class FeedPoller:
             if entry.key in seen:
                 continue
             try:
-                article = analyze_text(entry.as_statement())
+                article = await self._ingestor.analyze(entry.as_statement())
             except RejectedText as exc:  # recorded as seen all the same: it will not improve
                 log.info("feed #%d: entry %s refused: %s", feed.id, entry.key, exc)
                 article = None
             origin = Origin(OriginKind.URL, entry.link or feed.url)
-            result = await self._store.feeds.add_entry(feed.id, entry.key, article, origin,
-                                                       notify=not backlog)
+            result = await self._store.add_feed_entry(feed.id, entry.key, article, origin, notify=not backlog)
             if result is not None and result.status is IngestStatus.NEW:
                 queued += result.queued
-            await asyncio.sleep(0)  # analysis is CPU work: let the bot answer in between
         return queued
 
-    async def _failed(self, feed: Feed, error: str) -> None:
+    async def _failed(self, feed: Feed, error: FeedError) -> None:
         delay = min(MAX_BACKOFF, self._interval * 2 ** feed.failures)
-        failures = await self._store.feeds.failed(feed.id, error, time.time() + delay)
+        failures = await self._store.feeds.failed(feed.id, str(error), time.time() + delay)
         log.warning("feed #%d (%s) failed %d time(s): %s", feed.id, feed.url, failures, error)
         if failures == 1:  # once per outage; the recovery is reported too
-            text = strings.FEED_BROKEN.format(id=feed.id, url=escape(feed.url), error=escape(error))
+            reason = strings.FEED_PROBLEMS.get(error.problem, strings.FEED_PROBLEMS[FeedProblem.UNREACHABLE])
+            text = strings.FEED_BROKEN.format(id=persian_digits(str(feed.id)), url=escape(feed.url),
+                                              error=reason)
             await self._report(text)

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 import jdatetime
 
-from storage.text import persian_digits
+from storage.models import Snippet
+from storage.text.letters import persian_digits
 
 # Telegram counts the characters left after entity parsing, not the HTML source.
 MAX_MESSAGE_CHARS = 4096
@@ -39,9 +40,30 @@ def escape(text: str | None) -> str:
     return html.escape(text or "", quote=False)
 
 
+def plain_text(html_text: str) -> str:
+    """What a reader sees of Telegram HTML: tags removed, entities decoded (for alerts,
+    inline descriptions and other places that take no markup)."""
+    return html.unescape(_TAG.sub("", html_text))
+
+
 def visible_length(html_text: str) -> int:
     """The length Telegram counts: tags removed, entities as one character."""
-    return len(html.unescape(_TAG.sub("", html_text)))
+    return len(plain_text(html_text))
+
+
+def number(value: int) -> str:
+    """A count as Persian reads it: Persian digits, ٬ between thousands."""
+    return persian_digits(f"{value:,}".replace(",", "٬"))
+
+
+def snippet_html(snippet: Snippet) -> str:
+    """A search snippet with its matched words in bold, everything escaped."""
+    out, last = [], 0
+    for start, end in snippet.marks:
+        out += [escape(snippet.text[last:start]), f"<b>{escape(snippet.text[start:end])}</b>"]
+        last = end
+    out.append(escape(snippet.text[last:]))
+    return ("… " if snippet.cut_start else "") + "".join(out) + (" …" if snippet.cut_end else "")
 
 
 def cut_text(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:

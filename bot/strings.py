@@ -1,9 +1,12 @@
 """Every word the bot says to people, in Persian, in one place.
 
-Placeholders are filled by the handlers with text already escaped for HTML.
+Placeholders are filled by the views with text already escaped for HTML, and numbers
+already in Persian digits.
 """
 
 from __future__ import annotations
+
+from storage.errors import FeedProblem, Rejection
 
 WELCOME = (
     "سلام! من <b>سخن</b> هستم: بیانیه‌ها و اخبار رسمی روابط عمومی‌ها را جست‌وجو می‌کنم، "
@@ -38,8 +41,8 @@ NO_RESULTS = (
 QUERY_CUT = "⚠️ پرسش بلند بود و تنها {limit} نویسهٔ نخست آن جست‌وجو شد."
 NOTHING_TO_SEARCH = "در این پرسش واژه‌ای برای جست‌وجو نیافتم. مثلاً بنویسید: <code>/find اطلاع رسانی</code>"
 RESULTS_HEADER = "🔎 نتیجه‌های «{query}» — صفحهٔ {page}"
-SEARCH_EXPIRED = "این جست‌وجو کهنه شده است؛ لطفاً دوباره جست‌وجو کنید."
-LATEST_HEADER = "🗞 <b>تازه‌ترین بیانیه‌ها</b>"
+BUTTON_EXPIRED = "این دکمه دیگر کار نمی‌کند؛ لطفاً دوباره جست‌وجو کنید."
+LATEST_HEADER = "🗞 <b>تازه‌ترین بیانیه‌ها</b> — صفحهٔ {page}"
 EMPTY_ARCHIVE = "هنوز بیانیه‌ای در بایگانی نیست."
 
 NOT_AN_ID = "«{text}» شمارهٔ بیانیه نیست. مثلاً: <code>/{command} 1</code>"
@@ -127,7 +130,21 @@ USAGE_PUBLISH = (
 )
 PUBLISHED = "✅ بیانیهٔ #{id} منتشر شد: <b>{title}</b>\nبرای {queued} گفت‌وگو در صف ارسال است."
 DUPLICATE = "این بیانیه پیش‌تر با شمارهٔ #{id} ثبت شده است و دوباره فرستاده نمی‌شود."
-REJECTED = "این متن را نپذیرفتم: <code>{reason}</code>"
+REJECTED = "این متن را نپذیرفتم: {reason}."
+REJECTIONS = {
+    Rejection.EMPTY: "متنی در آن نیست",
+    Rejection.BINARY: "پرونده متنی نیست",
+    Rejection.UNDECODABLE: "رمزگذاری نویسه‌های آن شناخته نشد (نه UTF-8 است و نه ویندوز ۱۲۵۶)",
+    Rejection.MIXED_ENCODING: "دو رمزگذاری در آن درهم آمده است؛ آن را با UTF-8 ذخیره کنید و دوباره بفرستید",
+    Rejection.TOO_LARGE: "از اندازهٔ مجاز بزرگ‌تر است",
+    Rejection.NOT_A_FILE: "پروندهٔ معمولی نیست",
+    Rejection.NO_FILE: "چنین پرونده‌ای نیست",
+    Rejection.EMPTY_FOLDER: "پوشه‌ای بی‌پروندهٔ متنی است",
+    Rejection.PERMISSION: "اجازهٔ خواندن آن نیست",
+    Rejection.NO_PERSIAN: "متن فارسی در آن نیست",
+    Rejection.NO_PARAGRAPH: "بندی از متن فارسی در آن نیست",
+    Rejection.UNSUPPORTED: "این گونه پرونده پذیرفته نیست",
+}
 NOT_TEXT_FILE = "تنها پرونده‌های متنی <code>.txt</code> (تا {limit} مگابایت) را می‌پذیرم."
 STATS = (
     "📊 <b>آمار سخن</b>\n\n"
@@ -150,7 +167,25 @@ FEED_ADDED = (
 )
 FEED_EXISTS = "این خوراک از پیش با شمارهٔ #{id} هست."
 FEED_LIMIT = "شمار خوراک‌ها به سقف {limit} رسیده است."
-FEED_BAD_URL = "این نشانی خوراک پذیرفتنی نیست: <code>{reason}</code>"
+FEED_BAD_URL = "این نشانی خوراک پذیرفتنی نیست: {reason}."
+FEED_PROBLEMS = {
+    FeedProblem.INVALID: "نشانی درست نیست",
+    FeedProblem.NO_URL: "نشانی‌ای نوشته نشده است",
+    FeedProblem.TOO_LONG: "نشانی بیش از اندازه بلند است",
+    FeedProblem.BAD_CHARACTERS: "در نشانی فاصله یا نویسهٔ کنترلی هست",
+    FeedProblem.SCHEME: "تنها نشانی‌های http:// و https:// پذیرفته می‌شوند",
+    FeedProblem.NO_HOST: "نشانی میزبان ندارد",
+    FeedProblem.CREDENTIALS: "نشانی‌های دارای نام کاربری یا گذرواژه پذیرفته نمی‌شوند",
+    FeedProblem.PRIVATE: "این نشانی به شبکهٔ داخلی، خودِ سرور یا نشانی رزروشده می‌رسد",
+    FeedProblem.UNKNOWN_HOST: "نام میزبان پیدا نشد",
+    FeedProblem.TIMEOUT: "کارگزار در زمان مقرر پاسخ نداد",
+    FeedProblem.UNREACHABLE: "به کارگزار نرسیدم",
+    FeedProblem.HTTP: "کارگزار خطا برگرداند",
+    FeedProblem.TOO_LARGE: "خوراک از اندازهٔ مجاز بزرگ‌تر است",
+    FeedProblem.REDIRECTS: "نشانی بیش از اندازه بازگردانی شد",
+    FeedProblem.NOT_A_FEED: "خوراک RSS یا Atom نیست",
+    FeedProblem.MALFORMED: "XML خوراک خراب است",
+}
 FEEDS_HEADER = "📡 <b>خوراک‌ها</b>"
 NO_FEEDS = "خوراکی تعریف نشده است. <code>/feed add نشانی</code>"
 FEED_LINE = "#{id} {url}{title}\n   {state}"
@@ -161,5 +196,13 @@ FEED_CONFIG = " (از تنظیمات)"
 FEED_REMOVED = "خوراک #{id} حذف شد: {url}"
 FEED_NOT_FOUND = "خوراکی با شمارهٔ «{text}» نیست. فهرست: <code>/feed list</code>"
 FEED_IN_CONFIG = "خوراک #{id} در تنظیمات (SOKHAN_FEEDS) آمده است؛ برای حذف آن را از آنجا بردارید."
-FEED_BROKEN = "⚠️ خوراک #{id} خوانده نشد: <code>{error}</code>\n{url}\nدوباره تلاش می‌کنم (با فاصلهٔ بیشتر)."
+FEED_BROKEN = "⚠️ خوراک #{id} خوانده نشد: {error}.\n{url}\nدوباره تلاش می‌کنم (با فاصلهٔ بیشتر)."
 FEED_RECOVERED = "✅ خوراک #{id} دوباره خوانده شد: {url}"
+
+# The terminal chat of the local mode
+TERMINAL_WELCOME = (
+    "گفت‌وگوی محلی با @{bot} — پیام یا فرمان بنویسید، برای زدن دکمه شماره‌اش را، و برای خروج /quit."
+)
+TERMINAL_EDITED = "✏️ ویرایش شد"
+TERMINAL_DELETED = "🗑 پیام {id} پاک شد"
+TERMINAL_NO_BUTTON = "دکمهٔ {n} نیست."

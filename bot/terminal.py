@@ -18,13 +18,11 @@ from collections.abc import AsyncIterable, AsyncIterator
 from html.parser import HTMLParser
 from typing import TextIO
 
+from bot import strings
 from bot.local import DEFAULT_USER, Button, LocalBotApi, LocalChat, LocalUser, SentMessage
+from storage.text.letters import persian_digits
 
 QUIT = "/quit"
-_WELCOME = "گفت‌وگوی محلی با @{bot} — پیام یا فرمان بنویسید، برای زدن دکمه شماره‌اش را، و برای خروج /quit."
-_EDITED = "✏️ ویرایش شد"
-_DELETED = "🗑 پیام {id} پاک شد"
-_NO_BUTTON = "دکمهٔ {n} نیست."
 _OPENS_LINK = "🔗 {url}"
 _BOT = "🤖"
 _ANSI = {"b": "1", "strong": "1", "i": "3", "em": "3", "u": "4", "ins": "4",
@@ -127,7 +125,7 @@ class TerminalChat:
 
     async def run(self) -> None:
         """Chat until ``/quit`` or the end of input, printing the bot's side as it happens."""
-        self._write(_WELCOME.format(bot=self.api.bot.username))
+        self._write(strings.TERMINAL_WELCOME.format(bot=self.api.bot.username))
         self.api.add_chat(LocalChat.private(self.user), [self.user])
         follower = asyncio.create_task(self._follow())
         try:
@@ -160,7 +158,7 @@ class TerminalChat:
             if self._shown.get(message_id) != message:
                 self._show_message(message, edited=message_id in self._shown)
         for message_id in sorted(self._shown.keys() - current.keys()):
-            self._write(_DELETED.format(id=message_id))
+            self._write(strings.TERMINAL_DELETED.format(id=persian_digits(str(message_id))))
             if self._keyboard is not None and self._keyboard.message_id == message_id:
                 self._keyboard = None
         self._shown = current
@@ -184,7 +182,7 @@ class TerminalChat:
         keyboard = self._keyboard
         buttons = keyboard.flat_buttons if keyboard is not None else []
         if keyboard is None or not 1 <= number <= len(buttons):
-            self._write(_NO_BUTTON.format(n=number))
+            self._write(strings.TERMINAL_NO_BUTTON.format(n=persian_digits(str(number))))
             return
         try:
             query_id = self.api.user_presses(keyboard, number - 1, user=self.user)
@@ -196,7 +194,7 @@ class TerminalChat:
             self._presses.add(str(query_id))
 
     def _show_message(self, message: SentMessage, *, edited: bool) -> None:
-        header = f"{_BOT} {_EDITED}" if edited else _BOT
+        header = f"{_BOT} {strings.TERMINAL_EDITED}" if edited else _BOT
         lines = [header]
         if message.document:
             lines.append(f"📎 {message.document}")

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from storage.text import ZWNJ
+from storage.errors import Rejection
+from storage.text.letters import ZWNJ
 
 
 class OriginKind(StrEnum):
@@ -142,6 +143,53 @@ class SpeakerCount:
     quotes: int
 
 
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Why a search hit matched: a window of its text and the spans of the matched words."""
+
+    text: str
+    marks: tuple[tuple[int, int], ...] = ()
+    cut_start: bool = False  # the window starts inside the paragraph
+    cut_end: bool = False
+
+    def plain(self) -> str:
+        return self._before + self.text + (" …" if self.cut_end else "")
+
+    @property
+    def _before(self) -> str:
+        return "… " if self.cut_start else ""
+
+    def plain_marks(self) -> list[tuple[int, int]]:
+        """The marks as places in ``plain()``."""
+        shift = len(self._before)
+        return [(start + shift, end + shift) for start, end in self.marks]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    id: int
+    title: str
+    date: str | None
+    source: str | None
+    origin: str
+    score: float
+    snippet: Snippet
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "date": self.date, "source": self.source,
+                "origin": self.origin, "score": self.score, "snippet": self.snippet.plain(),
+                "marks": self.snippet.plain_marks()}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    hits: tuple[SearchHit, ...]
+    has_more: bool
+    # The query was cut to MAX_QUERY_CHARS / had nothing to search for.
+    truncated: bool = False
+    empty: bool = False
+
+
 class IngestStatus(StrEnum):
     NEW = "new"
     DUPLICATE = "duplicate"
@@ -155,10 +203,13 @@ class IngestResult:
     origin: Origin
     status: IngestStatus
     article_id: int | None = None
-    reason: str | None = None
+    reason: str | None = None  # the command line's one-line wording
+    rejection: Rejection | None = None
     title: str | None = None
     # Deliveries queued for subscribers in the same transaction as the article.
     queued: int = 0
+    # Stray bytes of a UTF-8 file replaced when it was read.
+    replaced: int = 0
 
 
 # -- distribution -------------------------------------------------------------------

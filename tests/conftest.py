@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from storage.ingest import Ingestor
-from storage.store import Store
-from storage.text import TextNormalizer, shared_normalizer
+from storage.db.store import Store
+from storage.text.normalize import TextNormalizer, shared_normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

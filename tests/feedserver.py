@@ -64,6 +64,10 @@ class FeedServer:
         self._httpd.server_close()
         self._thread.join()
 
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
     def url(self, path: str) -> str:
         host, port = self._httpd.server_address[:2]
         return f"http://{host!s}:{port}{path}"

@@ -18,12 +18,12 @@ import pytest
 
 from bot.app import LOCAL_TOKEN, SokhanApp, build_application, polling
 from bot.config import Settings
-from bot.handlers import COMMANDS
+from bot.commands import COMMANDS
 from bot.local import DEFAULT_USER, LocalBotApi, LocalChat, SentMessage
 from bot.render import MAX_MESSAGE_CHARS
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
-from storage.store import Store
+from storage.db.store import Store
 from tests.conftest import ROOT, SEEDS
 
 ME = DEFAULT_USER.id
@@ -200,7 +200,7 @@ async def test_a_failing_handler_gets_a_polite_reply(api: LocalBotApi, app: Sokh
     await store.close()  # a real failure: the database connection is gone
     reply = await say(api, "/find خامسیان")
     assert reply.plain_text == "متأسفم، در پاسخ به این پیام خطایی پیش آمد. لطفاً کمی بعد دوباره امتحان کنید."
-    assert any(record.exc_info for record in caplog.records if record.name == "bot.handlers")
+    assert any(record.exc_info for record in caplog.records if record.name == "bot.handlers.errors")
     app.bot_data.store = None  # already closed; post_shutdown has nothing left to do
 
 

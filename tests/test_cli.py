@@ -133,8 +133,9 @@ def test_find_prints_a_json_array(tmp_path: Path) -> None:
     assert code == 0
     hits = json.loads(out)
     assert len(hits) == 1
-    assert set(hits[0]) == {"id", "title", "date", "source", "origin", "score", "snippet"}
-    assert "<b>" in hits[0]["snippet"]
+    assert set(hits[0]) == {"id", "title", "date", "source", "origin", "score", "snippet", "marks"}
+    marked = {hits[0]["snippet"][start:end] for start, end in hits[0]["marks"]}
+    assert marked & {"اطلاع‌رسانی", "اطلاع", "رسانی"}
     code, out = sokhan("find", "اطلاع رسانی", "--db", db, "--json", "--offset", "1")
     assert len(json.loads(out)) == 1
     code, out = sokhan("find", '"', "--db", db, "--json")

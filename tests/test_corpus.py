@@ -6,8 +6,8 @@ import pytest
 
 from storage.ingest import Ingestor
 from storage.models import IngestStatus, Origin, OriginKind
-from storage.store import Store
-from storage.text import TextNormalizer
+from storage.db.store import Store
+from storage.text.normalize import TextNormalizer
 from tests.irnews import IRNEWS, news_items
 
 pytestmark = [

@@ -21,8 +21,10 @@ from bot.app import SokhanApp, build_application, polling
 from bot.config import Settings
 from bot.local import LocalBotApi, LocalChat, LocalUser, SentMessage
 from storage.models import Chat, Origin, OriginKind
-from storage.store import Store
+from storage.db.store import Store
 from tests.conftest import ROOT, SEED_000, SEED_003
+from storage.sources.fetch import AddressGuard
+from storage.text.letters import persian_digits
 from tests.feedserver import FeedServer
 
 ADMIN = LocalUser(7, "مدیر", username="pr_admin")
@@ -43,10 +45,13 @@ async def api() -> AsyncIterator[LocalBotApi]:
         yield server
 
 
-def make_app(api: LocalBotApi, db: Path, *, rate_limit: bool = False, **settings: Any) -> SokhanApp:
+def make_app(api: LocalBotApi, db: Path, *, rate_limit: bool = False, feeds_from: FeedServer | None = None,
+             **settings: Any) -> SokhanApp:
+    """The bot against the local Bot API; feeds only from ``feeds_from``'s loopback port."""
     config = Settings(db_path=db, admin_ids=frozenset({ADMIN.id}), **settings)
+    guard = AddressGuard.allowing([("127.0.0.1", feeds_from.port)] if feeds_from else [])
     return build_application(config, base_url=api.base_url, base_file_url=api.base_file_url,
-                             rate_limit=rate_limit, retry_base=0.05)
+                             rate_limit=rate_limit, retry_base=0.05, feed_guard=guard)
 
 
 @pytest.fixture
@@ -95,7 +100,7 @@ async def eventually[T](check: Callable[[], Awaitable[T]], within: float = 20) -
 async def settled(store: Store) -> dict[str, int]:
     """Wait until the outbox has nothing pending (its outcomes recorded); return the counts."""
     async def counts() -> dict[str, int] | None:
-        found = await store.outbox.counts()
+        found = await store.deliveries.counts()
         return None if found["pending"] else found
     return await eventually(counts)
 
@@ -119,7 +124,7 @@ async def test_subscribing_listing_and_unsubscribing(api: LocalBotApi, app: Sokh
     assert "همهٔ بیانیه‌های تازه" not in edited.plain_text
     assert [b.text for b in edited.flat_buttons] == ["🗑 ۱", "🗑 ۲"]
     assert "لغو شد" in (await say(api, "/unsubscribe ۲")).plain_text
-    assert [s.kind for s in await store_of(app).outbox.subscriptions(READER.id)] == ["query"]
+    assert [s.kind for s in await store_of(app).subscriptions.of_chat(READER.id)] == ["query"]
     assert "«۷»" not in (await say(api, "/unsubscribe 7")).plain_text  # numbers are shown as typed
     assert "لغو شد" in (await say(api, "/unsubscribe")).plain_text  # the only one left
     assert (await say(api, "/subscriptions")).text == strings.NO_SUBSCRIPTIONS
@@ -131,7 +136,7 @@ async def test_a_subscription_query_with_nothing_to_match_is_explained(
 ) -> None:
     answer = await say(api, f"/subscribe {query}")
     assert "چیزی برای جست‌وجو نیافتم" in answer.plain_text
-    assert await store_of(app).outbox.subscriptions(READER.id) == []
+    assert await store_of(app).subscriptions.of_chat(READER.id) == []
 
 
 async def test_published_statements_reach_exactly_the_matching_subscribers(
@@ -164,7 +169,7 @@ async def test_published_statements_reach_exactly_the_matching_subscribers(
                                                   strings.BUTTON_FULL]
     # Publishing the same statement again sends nothing more.
     again = await say(api, f"/publish {text}", user=ADMIN)
-    assert again.plain_text == strings.DUPLICATE.format(id=budget_id)
+    assert again.plain_text == strings.DUPLICATE.format(id=persian_digits(str(budget_id)))
 
 
 async def test_publishing_by_reply_and_by_forwarding_a_channel_post(api: LocalBotApi, app: SokhanApp) -> None:
@@ -232,7 +237,7 @@ async def test_in_a_group_only_its_admins_change_subscriptions(api: LocalBotApi,
     answer = await api.wait_until(lambda: next(iter(api.callback_answers), None))
     assert answer.text == strings.GROUP_ADMINS_ONLY
     assert answer.show_alert
-    assert len(await store_of(app).outbox.subscriptions(GROUP.id)) == 1
+    assert len(await store_of(app).subscriptions.of_chat(GROUP.id)) == 1
     assert (await say(api, "/unsubscribe all", user=READER, chat=GROUP)).text == strings.GROUP_ADMINS_ONLY
 
 
@@ -254,7 +259,7 @@ async def test_the_configured_channel_gets_every_bulletin(api: LocalBotApi, db: 
     async with polling(make_app(api, db, channel_id="@sokhan_news")) as app:
         await say(api, f"/publish {SEED_003.read_text(encoding='utf-8')}", user=ADMIN)
         await delivered(api, {channel.id: [1]})
-        assert [s.kind for s in await store_of(app).outbox.subscriptions(channel.id)] == ["all"]
+        assert [s.kind for s in await store_of(app).subscriptions.of_chat(channel.id)] == ["all"]
 
 
 async def test_a_blocked_user_is_unsubscribed_and_others_still_get_theirs(api: LocalBotApi, db: Path) -> None:
@@ -265,7 +270,7 @@ async def test_a_blocked_user_is_unsubscribed_and_others_still_get_theirs(api: L
         await api.wait_until(lambda: True)
         await say(api, f"/publish {SEED_000.read_text(encoding='utf-8')}", user=ADMIN)
         await delivered(api, {ADMIN.id: [1]})
-        stats = await store_of(app).outbox.stats()
+        stats = await store_of(app).stats()
         # Telegram's my_chat_member update, or the 403 on sending, marks the chat inactive.
         assert (stats.subscribers, stats.inactive_subscribers) == (1, 1)
         assert bulletins(api, READER.id) == []
@@ -276,7 +281,7 @@ async def seeded_subscribers(db: Path, api: LocalBotApi, count: int) -> list[Loc
     async with await Store.open(db) as store:
         for user in users:
             api.add_chat(LocalChat.private(user), [user])
-            await store.outbox.subscribe_all(Chat(user.id, "private"))
+            await store.subscriptions.subscribe_all(Chat(user.id, "private"))
     return users
 
 
@@ -350,7 +355,7 @@ async def test_a_broadcast_killed_midway_resumes_without_repeats(
     assert received[2] <= 16
     assert all(set(bulletins(api, u.id)) == {bulletin} for u in users)
     async with await Store.open(db) as store:
-        assert await store.outbox.counts() == {"pending": 0, "sent": len(users), "failed": 0}
+        assert await store.deliveries.counts() == {"pending": 0, "sent": len(users), "failed": 0}
 
 
 def rss(*items: tuple[str, str, str]) -> bytes:
@@ -375,16 +380,16 @@ async def test_feeds_archive_their_backlog_then_publish_each_new_entry_once(
     with FeedServer() as server:
         server.set("/rss", rss(OLD), etag='"v1"')
         # A zero interval makes the feed due at every poll the test asks for.
-        async with polling(make_app(api, db, feed_interval=0.0)) as app:
+        async with polling(make_app(api, db, feed_interval=0.0, feeds_from=server)) as app:
             store, poller = store_of(app), app.bot_data.feeds
             assert poller is not None
             await say(api, "/subscribe", user=READER)
             added = await say(api, f"/feed add {server.url('/rss')}", user=ADMIN)
-            assert "خوراک #1 افزوده شد" in added.plain_text
+            assert "خوراک #۱ افزوده شد" in added.plain_text
             await api.wait_until(lambda: server.requests, timeout=10)
             await poller.poll_due()
             assert await store.count_articles() == 1  # archived, not broadcast
-            assert await store.outbox.counts() == {"pending": 0, "sent": 0, "failed": 0}
+            assert await store.deliveries.counts() == {"pending": 0, "sent": 0, "failed": 0}
 
             server.set("/rss", rss(NEW, OLD), etag='"v2"')
             await poller.poll_due()
@@ -416,7 +421,7 @@ async def test_a_broken_feed_never_holds_up_the_others(api: LocalBotApi, db: Pat
     with FeedServer() as server:
         server.set("/slow", rss(OLD), delay=30)  # answers after the client's 20 s timeout… or never
         server.set("/good", rss(NEW), etag='"g"')
-        async with polling(make_app(api, db, feed_interval=0.0,
+        async with polling(make_app(api, db, feed_interval=0.0, feeds_from=server,
                                     feeds=(server.url("/slow"), server.url("/good")))) as app:
             store = store_of(app)
             await api.wait_until(lambda: any(r.path == "/good" for r in server.requests), timeout=10)
@@ -436,7 +441,7 @@ async def test_a_group_upgraded_mid_broadcast_gets_its_bulletin_at_the_new_id(
         supergroup = api.migrate_group(group.id, -100_778)
         await say(api, f"/publish {SEED_000.read_text(encoding='utf-8')}", user=ADMIN)
         await delivered(api, {supergroup.id: [1]})
-        assert [s.chat_id for s in await store_of(app).outbox.subscriptions(supergroup.id)] == [supergroup.id]
+        assert [s.chat_id for s in await store_of(app).subscriptions.of_chat(supergroup.id)] == [supergroup.id]
 
 
 async def test_an_admin_file_must_be_text(api: LocalBotApi, app: SokhanApp) -> None:

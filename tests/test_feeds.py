@@ -12,20 +12,19 @@ from pathlib import Path
 import httpx
 import pytest
 
-from storage.feeds import (
+from storage.analysis import analyze_text
+from storage.errors import FeedError
+from storage.sources.feedparse import FeedEntry, ParsedFeed, parse_feed
+from storage.sources.fetch import (
     MAX_FEED_BYTES,
     MAX_REDIRECTS,
     USER_AGENT,
-    FeedEntry,
-    FeedError,
+    AddressGuard,
     FetchResult,
-    ParsedFeed,
     check_feed_url,
     fetch_feed,
-    html_to_text,
-    parse_feed,
 )
-from storage.ingest import analyze_text
+from storage.text.html import html_to_text
 from tests.feedserver import FeedServer
 
 LEAD = "به گزارش روابط عمومی وزارت نیرو، سخنگوی صنعت برق گفت: «مصرف برق در هفته گذشته پنج درصد کاهش یافت.»"
@@ -400,6 +399,12 @@ def server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
+def guard(server: FeedServer) -> AddressGuard:
+    """Lets the test server's port through: every other loopback port stays refused."""
+    return AddressGuard.allowing([("127.0.0.1", server.port)])
+
+
+@pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=10, trust_env=False) as opened:
         yield opened
@@ -408,13 +413,13 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 LAST_MODIFIED = "Wed, 10 Dec 2025 06:00:00 GMT"
 
 
-async def test_fetch_then_not_modified(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_fetch_then_not_modified(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     server.set("/rss", RSS, etag='"v1"', last_modified=LAST_MODIFIED)
-    first = await fetch_feed(client, server.url("/rss"))
+    first = await fetch_feed(client, guard=guard, url=server.url("/rss"))
     assert first == FetchResult(changed=True, body=RSS, etag='"v1"', last_modified=LAST_MODIFIED)
     assert len(parse_feed(first.body, server.url("/rss")).entries) == 3
 
-    again = await fetch_feed(client, server.url("/rss"), etag=first.etag, last_modified=first.last_modified)
+    again = await fetch_feed(client, guard=guard, url=server.url("/rss"), etag=first.etag, last_modified=first.last_modified)
     assert again == FetchResult(changed=False, body=b"", etag='"v1"', last_modified=LAST_MODIFIED)
     assert [(r.status, r.if_none_match, r.if_modified_since) for r in server.requests] == [
         (200, None, None), (304, '"v1"', LAST_MODIFIED)
@@ -422,24 +427,24 @@ async def test_fetch_then_not_modified(server: FeedServer, client: httpx.AsyncCl
     assert {r.user_agent for r in server.requests} == {USER_AGENT}
 
 
-async def test_not_modified_by_date_alone(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_not_modified_by_date_alone(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     server.set("/rss", RSS, last_modified=LAST_MODIFIED)
-    result = await fetch_feed(client, server.url("/rss"), last_modified=LAST_MODIFIED)
+    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), last_modified=LAST_MODIFIED)
     assert result == FetchResult(changed=False, body=b"", etag=None, last_modified=LAST_MODIFIED)
     assert [(r.status, r.if_none_match) for r in server.requests] == [(304, None)]
 
 
-async def test_not_modified_keeps_validators_the_server_did_not_resend(
+async def test_not_modified_keeps_validators_the_server_did_not_resend(guard: AddressGuard, 
     server: FeedServer, client: httpx.AsyncClient
 ) -> None:
     server.set("/rss", RSS, etag='"v1"')  # no Last-Modified on the 304
-    result = await fetch_feed(client, server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
+    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
     assert result == FetchResult(changed=False, body=b"", etag='"v1"', last_modified=LAST_MODIFIED)
 
 
-async def test_changed_feed_comes_with_new_validators(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_changed_feed_comes_with_new_validators(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     server.set("/rss", ATOM, etag='"v2"', content_type="application/atom+xml")
-    result = await fetch_feed(client, server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
+    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
     assert result == FetchResult(changed=True, body=ATOM, etag='"v2"', last_modified=None)
     assert [(r.status, r.if_none_match) for r in server.requests] == [(200, '"v1"')]
 
@@ -449,47 +454,47 @@ async def test_changed_feed_comes_with_new_validators(server: FeedServer, client
     [(500, "HTTP 500 Internal Server Error"), (503, "HTTP 503 Service Unavailable"),
      (404, "HTTP 404 Not Found"), (403, "HTTP 403 Forbidden"), (410, "HTTP 410 Gone")],
 )
-async def test_http_error(server: FeedServer, client: httpx.AsyncClient, status: int, reason: str) -> None:
+async def test_http_error(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient, status: int, reason: str) -> None:
     server.set("/rss", b"<html>error page</html>", status=status, content_type="text/html")
     with pytest.raises(FeedError, match=f"^{reason}$"):
-        await fetch_feed(client, server.url("/rss"))
+        await fetch_feed(client, guard=guard, url=server.url("/rss"))
 
 
-async def test_unknown_path_is_an_http_error(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_unknown_path_is_an_http_error(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     with pytest.raises(FeedError, match=r"^HTTP 404 Not Found$"):
-        await fetch_feed(client, server.url("/missing"))
+        await fetch_feed(client, guard=guard, url=server.url("/missing"))
 
 
 @pytest.mark.parametrize("content_length", [True, False], ids=["declared", "streamed"])
-async def test_oversized_body(server: FeedServer, client: httpx.AsyncClient, content_length: bool) -> None:
+async def test_oversized_body(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient, content_length: bool) -> None:
     server.set("/rss", b"x" * 1001, content_length=content_length)
     with pytest.raises(FeedError, match=r"^the feed is larger than 1,000 bytes$"):
-        await fetch_feed(client, server.url("/rss"), max_bytes=1000)
+        await fetch_feed(client, guard=guard, url=server.url("/rss"), max_bytes=1000)
 
 
-async def test_body_of_exactly_the_limit(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_body_of_exactly_the_limit(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     server.set("/rss", b"x" * 1000, content_length=False)
-    result = await fetch_feed(client, server.url("/rss"), max_bytes=1000)
+    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), max_bytes=1000)
     assert len(result.body) == 1000
 
 
-async def test_default_limit(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_default_limit(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     server.set("/rss", b" " * (MAX_FEED_BYTES + 1), content_length=False)
     with pytest.raises(FeedError, match=r"^the feed is larger than 5 MiB$"):
-        await fetch_feed(client, server.url("/rss"))
+        await fetch_feed(client, guard=guard, url=server.url("/rss"))
 
 
-async def test_timeout(server: FeedServer) -> None:
+async def test_timeout(guard: AddressGuard, server: FeedServer) -> None:
     server.set("/rss", RSS, delay=60)  # cut short when the server closes
     async with httpx.AsyncClient(timeout=0.2, trust_env=False) as impatient:
         with pytest.raises(FeedError, match=r"^timed out"):
-            await fetch_feed(impatient, server.url("/rss"))
+            await fetch_feed(impatient, guard=guard, url=server.url("/rss"))
 
 
-async def test_dropped_connection(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_dropped_connection(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     server.set("/rss", RSS, drop=True)
     with pytest.raises(FeedError, match=r"^cannot fetch the feed: \S"):
-        await fetch_feed(client, server.url("/rss"))
+        await fetch_feed(client, guard=guard, url=server.url("/rss"))
     assert [(r.path, r.status) for r in server.requests] == [("/rss", None)]
 
 
@@ -498,31 +503,32 @@ async def test_connection_refused(client: httpx.AsyncClient) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     with pytest.raises(FeedError, match=r"^cannot fetch the feed: \S"):
-        await fetch_feed(client, f"http://127.0.0.1:{port}/rss")
+        await fetch_feed(client, guard=AddressGuard.allowing([("127.0.0.1", port)]),
+                         url=f"http://127.0.0.1:{port}/rss")
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-async def test_redirect_followed(server: FeedServer, client: httpx.AsyncClient, status: int) -> None:
+async def test_redirect_followed(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient, status: int) -> None:
     server.redirect("/old-rss", "/rss", status=status)  # a relative Location
     server.set("/rss", RSS, etag='"v1"')
-    result = await fetch_feed(client, server.url("/old-rss"), etag='"v0"')
+    result = await fetch_feed(client, guard=guard, url=server.url("/old-rss"), etag='"v0"')
     assert result == FetchResult(changed=True, body=RSS, etag='"v1"', last_modified=None)
     assert [(r.path, r.status, r.if_none_match) for r in server.requests] == [
         ("/old-rss", status, '"v0"'), ("/rss", 200, '"v0"')
     ]
 
 
-async def test_redirect_chain_up_to_the_limit(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_redirect_chain_up_to_the_limit(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     for hop in range(MAX_REDIRECTS):
         server.redirect(f"/hop{hop}", server.url(f"/hop{hop + 1}"))
     server.set(f"/hop{MAX_REDIRECTS}", RSS)
-    assert (await fetch_feed(client, server.url("/hop0"))).body == RSS
+    assert (await fetch_feed(client, guard=guard, url=server.url("/hop0"))).body == RSS
 
 
-async def test_redirect_loop(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_redirect_loop(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     server.redirect("/loop", "/loop")
     with pytest.raises(FeedError, match=f"^more than {MAX_REDIRECTS} redirects$"):
-        await fetch_feed(client, server.url("/loop"))
+        await fetch_feed(client, guard=guard, url=server.url("/loop"))
     assert len(server.requests) == MAX_REDIRECTS + 1
 
 
@@ -534,16 +540,16 @@ async def test_redirect_loop(server: FeedServer, client: httpx.AsyncClient) -> N
         ("javascript:alert(1)", "^cannot fetch the feed: "),  # httpx refuses to even parse it
     ],
 )
-async def test_redirect_off_the_web(
+async def test_redirect_off_the_web(guard: AddressGuard, 
     server: FeedServer, client: httpx.AsyncClient, location: str, reason: str
 ) -> None:
     server.redirect("/rss", location)
     with pytest.raises(FeedError, match=reason):
-        await fetch_feed(client, server.url("/rss"))
+        await fetch_feed(client, guard=guard, url=server.url("/rss"))
     assert [r.path for r in server.requests] == ["/rss"]
 
 
-async def test_fetch_refuses_a_bad_url_before_asking(server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_fetch_refuses_a_bad_url_before_asking(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
     with pytest.raises(FeedError, match="only http:// and https://"):
-        await fetch_feed(client, "file:///etc/passwd")
+        await fetch_feed(client, guard=guard, url="file:///etc/passwd")
     assert server.requests == []

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from storage.ingest import MAX_FILE_BYTES, Ingestor, decode, expand_paths
+from storage.ingest import Ingestor
+from storage.sources.files import MAX_FILE_BYTES, decode, expand_paths
 from storage.models import IngestStatus
-from storage.parse import RejectedText
-from storage.store import Store
+from storage.errors import RejectedText
+from storage.db.store import Store
 from tests.conftest import SEED_000, SEED_003, SEEDS
 
 SEED_TEXT = SEED_000.read_text(encoding="utf-8")
@@ -86,7 +87,7 @@ async def test_oversized_file_is_refused_unread(tmp_path: Path, ingestor: Ingest
     assert path.stat().st_size > MAX_FILE_BYTES
     result = await ingestor.ingest_file(path)
     assert result.status is IngestStatus.REJECTED
-    assert result.reason == f"file is 20.0 MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit"
+    assert result.reason == f"the file is over the {MAX_FILE_BYTES // 2**20} MiB limit"
     assert await store.count_articles() == 0
 
 
@@ -119,7 +120,7 @@ def test_expand_paths_orders_files(tmp_path: Path) -> None:
 
 
 def test_decode_prefers_utf8() -> None:
-    assert decode("سلام".encode()) == "سلام"
-    assert decode("سلام".encode("cp1256")) == "سلام"
+    assert decode("سلام".encode()).text == "سلام"
+    assert decode("سلام".encode("cp1256")).text == "سلام"
     with pytest.raises(RejectedText, match="empty"):
         decode(b"")

@@ -835,7 +835,7 @@ async def test_terminal_chat_sends_renders_and_presses(api: LocalBotApi, app: An
     typed.put_nowait("2")  # the edit took the keyboard away: now plain text, echoed
     await shows("🤖\n2\n")
     typed.put_nowait("!1")
-    await shows("دکمهٔ 1 نیست.")
+    await shows("دکمهٔ ۱ نیست.")
     typed.put_nowait("/quit")
     await asyncio.wait_for(chat, timeout=5)
     assert [m.text for m in api.history(ME) if not m.from_bot] == ["/start", "2"]

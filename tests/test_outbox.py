@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from storage.ingest import Ingestor, analyze_text
+from storage.analysis import analyze_text
+from storage.ingest import Ingestor
 from storage.models import Chat, IngestStatus, Origin, OriginKind, SubscribeStatus, SubscriptionKind
-from storage.outbox import MAX_SUBSCRIPTIONS
-from storage.store import Store
+from storage.db.subscriptions import MAX_SUBSCRIPTIONS
+from storage.db.store import Store
 from tests.conftest import SEED_000, SEED_003
 
 ALICE, BOB, CAROL, DAVE = (Chat(i, "private") for i in (1, 2, 3, 4))
@@ -23,18 +26,18 @@ def note(i: int, text: str) -> tuple[str, Origin]:
 
 async def queued_chats(store: Store, article_id: int | None) -> set[int]:
     """Straight from the file: the chats the outbox holds a delivery of this article for."""
-    sql = "SELECT chat_id FROM deliveries WHERE article_id = ?"
-    async with store.reader.execute(sql, (article_id,)) as rows:
-        return {row[0] for row in await rows.fetchall()}
+    with contextlib.closing(sqlite3.connect(store.path)) as conn:
+        rows = conn.execute("SELECT chat_id FROM deliveries WHERE article_id = ?", (article_id,))
+        return {row[0] for row in rows}
 
 
 async def test_each_kind_of_subscription_gets_what_it_asked_for(store: Store, ingestor: Ingestor) -> None:
-    outbox = store.outbox
-    await outbox.subscribe_all(ALICE)
-    await outbox.subscribe_query(BOB, "اطلاعرسانی")  # ZWNJ lost, as people type it
-    await outbox.subscribe_query(CAROL, "بودجه -قم")
-    await outbox.follow(DAVE, "خامسیان")
-    await outbox.follow(GROUP, "فرماندار قدس")  # a title, as the kicker names him
+    subs, deliveries = store.subscriptions, store.deliveries
+    await subs.subscribe_all(ALICE)
+    await subs.subscribe_query(BOB, "اطلاعرسانی")  # ZWNJ lost, as people type it
+    await subs.subscribe_query(CAROL, "بودجه -قم")
+    await subs.follow(DAVE, "خامسیان")
+    await subs.follow(GROUP, "فرماندار قدس")  # a title, as the kicker names him
 
     seed_000 = await ingestor.ingest_file(SEED_000)
     seed_003 = await ingestor.ingest_file(SEED_003)
@@ -49,130 +52,130 @@ async def test_each_kind_of_subscription_gets_what_it_asked_for(store: Store, in
 
 
 async def test_a_delivery_records_the_most_specific_reason(store: Store, ingestor: Ingestor) -> None:
-    await store.outbox.subscribe_all(ALICE)
-    await store.outbox.subscribe_query(ALICE, "روابط عمومی")
+    await store.subscriptions.subscribe_all(ALICE)
+    await store.subscriptions.subscribe_query(ALICE, "روابط عمومی")
     result = await ingestor.ingest_file(SEED_000)
-    (delivery,) = await store.outbox.due(time.time(), 10)
+    (delivery,) = await store.deliveries.due(time.time(), 10)
     assert (delivery.article_id, delivery.kind, delivery.label) == (
         result.article_id, SubscriptionKind.QUERY, "روابط عمومی")
     assert result.queued == 1  # one message per chat, however many subscriptions match
 
 
 async def test_duplicates_and_unmatched_articles_queue_nothing(store: Store, ingestor: Ingestor) -> None:
-    await store.outbox.subscribe_query(BOB, "زلزله")
+    await store.subscriptions.subscribe_query(BOB, "زلزله")
     first = await ingestor.ingest_file(SEED_000)
     again = await ingestor.ingest_file(SEED_000)
     assert (first.queued, again.status, again.queued) == (0, IngestStatus.DUPLICATE, 0)
-    assert await store.outbox.counts() == {"pending": 0, "sent": 0, "failed": 0}
+    assert await store.deliveries.counts() == {"pending": 0, "sent": 0, "failed": 0}
 
 
 async def test_subscribing_twice_and_the_limit(store: Store) -> None:
-    outbox = store.outbox
-    first = await outbox.subscribe_query(ALICE, "روابط عمومی")
-    again = await outbox.subscribe_query(ALICE, "  روابط   عمومی ")
+    subs, deliveries = store.subscriptions, store.deliveries
+    first = await subs.subscribe_query(ALICE, "روابط عمومی")
+    again = await subs.subscribe_query(ALICE, "  روابط   عمومی ")
     assert first
     assert again
     assert first.status is SubscribeStatus.ADDED
     assert again.status is SubscribeStatus.EXISTS
     assert again.subscription == first.subscription
     for i in range(MAX_SUBSCRIPTIONS - 1):
-        assert (await outbox.follow(ALICE, f"سخنگو {i}") or first).status is SubscribeStatus.ADDED
-    over = await outbox.subscribe_all(ALICE)
+        assert (await subs.follow(ALICE, f"سخنگو {i}") or first).status is SubscribeStatus.ADDED
+    over = await subs.subscribe_all(ALICE)
     assert over.status is SubscribeStatus.LIMIT
-    assert len(await outbox.subscriptions(ALICE.id)) == MAX_SUBSCRIPTIONS
+    assert len(await subs.of_chat(ALICE.id)) == MAX_SUBSCRIPTIONS
 
 
 @pytest.mark.parametrize("text", ["", "   ", "-قم", '"', "*", "\x00\x01", "x" * 300])
 async def test_a_query_with_nothing_to_match_is_refused(store: Store, text: str) -> None:
-    assert await store.outbox.subscribe_query(ALICE, text) is None
-    assert await store.outbox.subscriptions(ALICE.id) == []
+    assert await store.subscriptions.subscribe_query(ALICE, text) is None
+    assert await store.subscriptions.of_chat(ALICE.id) == []
 
 
 async def test_unsubscribing_drops_what_it_queued(store: Store, ingestor: Ingestor) -> None:
-    outbox = store.outbox
-    everything = (await outbox.subscribe_all(ALICE)).subscription
-    await outbox.subscribe_all(BOB)
+    subs, deliveries = store.subscriptions, store.deliveries
+    everything = (await subs.subscribe_all(ALICE)).subscription
+    await subs.subscribe_all(BOB)
     await ingestor.ingest_file(SEED_000)
     assert everything is not None
-    removed = await outbox.unsubscribe(ALICE.id, everything.id)
+    removed = await subs.unsubscribe(ALICE.id, everything.id)
     assert removed == everything
-    assert await outbox.unsubscribe(ALICE.id, everything.id) is None
-    assert await outbox.unsubscribe(ALICE.id, 10_000) is None
-    assert {d.chat_id for d in await outbox.due(time.time(), 10)} == {BOB.id}
+    assert await subs.unsubscribe(ALICE.id, everything.id) is None
+    assert await subs.unsubscribe(ALICE.id, 10_000) is None
+    assert {d.chat_id for d in await deliveries.due(time.time(), 10)} == {BOB.id}
     # Another chat's subscription cannot be removed by id.
-    (bobs,) = await outbox.subscriptions(BOB.id)
-    assert await outbox.unsubscribe(ALICE.id, bobs.id) is None
-    assert await outbox.unsubscribe_all(BOB.id) == 1
-    assert await outbox.counts() == {"pending": 0, "sent": 0, "failed": 0}
+    (bobs,) = await subs.of_chat(BOB.id)
+    assert await subs.unsubscribe(ALICE.id, bobs.id) is None
+    assert await subs.unsubscribe_all(BOB.id) == 1
+    assert await deliveries.counts() == {"pending": 0, "sent": 0, "failed": 0}
 
 
 async def test_an_unreachable_chat_gets_nothing_until_it_comes_back(store: Store, ingestor: Ingestor) -> None:
-    outbox = store.outbox
-    await outbox.subscribe_all(ALICE)
+    subs, deliveries = store.subscriptions, store.deliveries
+    await subs.subscribe_all(ALICE)
     await ingestor.ingest_file(SEED_000)
-    assert await outbox.set_active(ALICE.id, False, "Forbidden: bot was blocked by the user")
-    assert await outbox.counts() == {"pending": 0, "sent": 0, "failed": 1}
+    assert await subs.set_active(ALICE.id, False, "Forbidden: bot was blocked by the user")
+    assert await deliveries.counts() == {"pending": 0, "sent": 0, "failed": 1}
     later = await ingestor.ingest_file(SEED_003)
     assert later.queued == 0
-    stats = await outbox.stats()
+    stats = await store.stats()
     assert (stats.subscribers, stats.inactive_subscribers) == (0, 1)
     # Subscribing again (or Telegram telling us the user is back) revives the chat.
-    assert (await outbox.subscribe_all(ALICE)).status is SubscribeStatus.EXISTS
+    assert (await subs.subscribe_all(ALICE)).status is SubscribeStatus.EXISTS
     assert (await ingestor.ingest_text(*note(3, "خبر تازه‌ای دربارهٔ بودجه است."))).queued == 1
-    assert not await outbox.set_active(99, False, "unknown chat")
+    assert not await subs.set_active(99, False, "unknown chat")
 
 
 async def test_outcomes_are_recorded(store: Store, ingestor: Ingestor) -> None:
-    outbox = store.outbox
+    subs, deliveries = store.subscriptions, store.deliveries
     for chat in (ALICE, BOB, CAROL):
-        await outbox.subscribe_all(chat)
+        await subs.subscribe_all(chat)
     await ingestor.ingest_file(SEED_000)
-    a, b, c = await outbox.due(time.time(), 10)
-    await outbox.sent(a.id, 77)
-    await outbox.retry(b.id, time.time() + 3600, "HTTP 500")
-    await outbox.failed(c.id, "Bad Request: message is too long")
-    assert await outbox.counts() == {"pending": 1, "sent": 1, "failed": 1}
-    assert await outbox.due(time.time(), 10) == []  # b waits for its backoff
-    (later,) = await outbox.due(time.time() + 3601, 10)
+    a, b, c = await deliveries.due(time.time(), 10)
+    await deliveries.sent(a.id, 77)
+    await deliveries.retry(b.id, time.time() + 3600, "HTTP 500")
+    await deliveries.failed(c.id, "Bad Request: message is too long")
+    assert await deliveries.counts() == {"pending": 1, "sent": 1, "failed": 1}
+    assert await deliveries.due(time.time(), 10) == []  # b waits for its backoff
+    (later,) = await deliveries.due(time.time() + 3601, 10)
     assert (later.id, later.attempts) == (b.id, 1)
-    await outbox.retry(b.id, time.time(), "flood wait", count=False)
-    (again,) = await outbox.due(time.time(), 10)
+    await deliveries.retry(b.id, time.time(), "flood wait", count=False)
+    (again,) = await deliveries.due(time.time(), 10)
     assert again.attempts == 1  # a flood wait is no failure
 
 
 async def test_due_keeps_one_message_per_chat_in_flight(store: Store, ingestor: Ingestor) -> None:
-    outbox = store.outbox
-    await outbox.subscribe_all(ALICE)
-    await outbox.subscribe_all(BOB)
+    subs, deliveries = store.subscriptions, store.deliveries
+    await subs.subscribe_all(ALICE)
+    await subs.subscribe_all(BOB)
     first = await ingestor.ingest_file(SEED_000)
     await ingestor.ingest_file(SEED_003)
-    due = await outbox.due(time.time(), 10)
+    due = await deliveries.due(time.time(), 10)
     assert [(d.chat_id, d.article_id) for d in due] == [(ALICE.id, first.article_id),
                                                         (BOB.id, first.article_id)]
-    assert [d.chat_id for d in await outbox.due(time.time(), 10, busy={ALICE.id})] == [BOB.id]
-    assert await outbox.due(time.time(), 10, busy={ALICE.id, BOB.id}) == []
+    assert [d.chat_id for d in await deliveries.due(time.time(), 10, busy={ALICE.id})] == [BOB.id]
+    assert await deliveries.due(time.time(), 10, busy={ALICE.id, BOB.id}) == []
 
 
 async def test_a_group_upgraded_to_a_supergroup_keeps_its_subscriptions(
     store: Store, ingestor: Ingestor
 ) -> None:
-    outbox = store.outbox
+    subs, deliveries = store.subscriptions, store.deliveries
     old = Chat(-42, "group", "گروه")
-    await outbox.subscribe_query(old, "روابط عمومی")
+    await subs.subscribe_query(old, "روابط عمومی")
     await ingestor.ingest_file(SEED_000)
-    await outbox.migrate_chat(old.id, -100_42)
-    assert [s.label for s in await outbox.subscriptions(-100_42)] == ["روابط عمومی"]
-    assert await outbox.subscriptions(old.id) == []
-    assert [d.chat_id for d in await outbox.due(time.time(), 10)] == [-100_42]
+    await subs.migrate_chat(old.id, -100_42)
+    assert [s.label for s in await subs.of_chat(-100_42)] == ["روابط عمومی"]
+    assert await subs.of_chat(old.id) == []
+    assert [d.chat_id for d in await deliveries.due(time.time(), 10)] == [-100_42]
     # Moving into a chat that already subscribes merges the two.
-    await outbox.subscribe_all(Chat(-43, "group"))
-    await outbox.subscribe_all(Chat(-100_43, "supergroup"))
-    await outbox.migrate_chat(-43, -100_43)
-    assert [s.kind for s in await outbox.subscriptions(-100_43)] == [SubscriptionKind.ALL]
+    await subs.subscribe_all(Chat(-43, "group"))
+    await subs.subscribe_all(Chat(-100_43, "supergroup"))
+    await subs.migrate_chat(-43, -100_43)
+    assert [s.kind for s in await subs.of_chat(-100_43)] == [SubscriptionKind.ALL]
 
 
 async def test_deleting_an_article_removes_it_everywhere(store: Store, ingestor: Ingestor) -> None:
-    await store.outbox.subscribe_all(ALICE)
+    await store.subscriptions.subscribe_all(ALICE)
     seed = await ingestor.ingest_file(SEED_000)
     assert seed.article_id is not None
     removed = await store.delete_article(seed.article_id)
@@ -181,19 +184,19 @@ async def test_deleting_an_article_removes_it_everywhere(store: Store, ingestor:
     assert await store.get_article(seed.article_id) is None
     assert (await store.search("روابط عمومی")).hits == ()
     assert await store.find_speakers("گلی کانی") == []
-    assert await store.outbox.counts() == {"pending": 0, "sent": 0, "failed": 0}
+    assert await store.deliveries.counts() == {"pending": 0, "sent": 0, "failed": 0}
     assert await store.delete_article(seed.article_id) is None
     # The same text can be published again afterwards.
     assert (await ingestor.ingest_file(SEED_000)).status is IngestStatus.NEW
 
 
 async def test_stats_count_everything(store: Store, ingestor: Ingestor) -> None:
-    await store.outbox.subscribe_all(ALICE)
-    await store.outbox.follow(BOB, "خامسیان")
+    await store.subscriptions.subscribe_all(ALICE)
+    await store.subscriptions.follow(BOB, "خامسیان")
     await ingestor.ingest_file(SEED_000)
     await ingestor.ingest_file(SEED_003)
     await store.feeds.add("https://example.org/rss", "1")
-    stats = await store.outbox.stats()
+    stats = await store.stats()
     assert (stats.articles, stats.speakers, stats.quotes) == (2, 2, 15)
     assert (stats.subscribers, stats.subscriptions, stats.pending, stats.feeds) == (2, 2, 3, 1)
 
@@ -222,17 +225,17 @@ async def test_feeds_from_config_and_from_admins(store: Store) -> None:
 async def test_a_feed_entry_is_ingested_once(store: Store) -> None:
     feed, _ = await store.feeds.add("https://a.example/rss", "7")
     assert feed is not None
-    await store.outbox.subscribe_all(ALICE)
+    await store.subscriptions.subscribe_all(ALICE)
     raw = SEED_000.read_text(encoding="utf-8")
     origin = Origin(OriginKind.URL, "https://a.example/1")
-    backlog = await store.feeds.add_entry(feed.id, "guid-1", analyze_text(raw), origin, notify=False)
+    backlog = await store.add_feed_entry(feed.id, "guid-1", analyze_text(raw), origin, notify=False)
     assert backlog is not None
     assert backlog.status is IngestStatus.NEW
     assert backlog.queued == 0
-    assert await store.feeds.add_entry(feed.id, "guid-1", analyze_text(raw), origin) is None
-    assert await store.feeds.add_entry(feed.id, "guid-2", None, origin) is None  # refused, but seen
+    assert await store.add_feed_entry(feed.id, "guid-1", analyze_text(raw), origin) is None
+    assert await store.add_feed_entry(feed.id, "guid-2", None, origin) is None  # refused, but seen
     assert await store.feeds.seen(feed.id, ["guid-1", "guid-2", "guid-3"]) == {"guid-1", "guid-2"}
-    fresh = await store.feeds.add_entry(feed.id, "guid-3", analyze_text(SEED_003.read_text("utf-8")), origin)
+    fresh = await store.add_feed_entry(feed.id, "guid-3", analyze_text(SEED_003.read_text("utf-8")), origin)
     assert fresh is not None
     assert fresh.queued == 1
 
@@ -241,7 +244,7 @@ async def test_the_migration_adds_distribution_to_an_existing_database(tmp_path:
     path = tmp_path / "old.db"
     async with await Store.open(path) as store:
         await Ingestor(store).ingest_file(SEED_000)
-        await store.outbox.subscribe_all(ALICE)
+        await store.subscriptions.subscribe_all(ALICE)
     async with await Store.open(path) as store:  # opening again migrates nothing twice
         assert await store.schema_version() == store.latest_schema_version()
         assert (await Ingestor(store).ingest_file(SEED_003)).queued == 1

@@ -6,8 +6,10 @@ import datetime as dt
 
 import pytest
 
-from storage.parse import RejectedText, parse_article
-from storage.text import ZWNJ, TextNormalizer
+from storage.analysis.parse import parse_article
+from storage.errors import RejectedText
+from storage.text.letters import ZWNJ
+from storage.text.normalize import TextNormalizer
 from tests.conftest import SEED_000, SEED_003
 
 Z = ZWNJ

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from storage.ingest import Ingestor, analyze_text
+from storage.analysis import analyze_text
+from storage.ingest import Ingestor
 from storage.models import Article, Origin, OriginKind, Quote, Speaker
-from storage.quotes import Match, extract, match, short_name, subject
-from storage.store import Store
-from storage.text import ZWNJ, TextNormalizer
+from storage.analysis.quotes import Match, extract, match, short_name, subject
+from storage.db.store import Store
+from storage.text.letters import ZWNJ
+from storage.text.normalize import TextNormalizer
 from tests.conftest import SEED_000, SEED_003, SEEDS
 
 Z = ZWNJ

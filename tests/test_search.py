@@ -11,8 +11,9 @@ import pytest
 
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
+from bot.render import snippet_html
 from storage.search import MAX_QUERY_CHARS
-from storage.store import Store
+from storage.db.store import Store
 from tests.conftest import SEED_000, SEED_003, SEEDS
 
 Z = "\u200c"
@@ -162,10 +163,11 @@ async def test_hit_fields_and_snippet_from_display_text(seeded: Store) -> None:
     assert hit.origin == f"file:{SEED_003}"
     assert hit.score > 0
     assert hit.title.startswith("خامسیان: ")  # untitled: the headline derived from the lead quote
-    assert f"<b>اطلاع{Z}رسانی</b>" in hit.snippet  # the display form, ZWNJ and all
+    marked = [hit.snippet.text[start:end] for start, end in hit.snippet.marks]
+    assert f"اطلاع{Z}رسانی" in marked  # the display form, ZWNJ and all
     hit = (await seeded.search("شاکله")).hits[0]
     assert hit.id == seed_000
-    assert f"<b>شاکله{Z}های</b>" in hit.snippet
+    assert f"شاکله{Z}های" in [hit.snippet.text[start:end] for start, end in hit.snippet.marks]
 
 
 async def test_snippet_is_escaped(store: Store) -> None:
@@ -173,7 +175,7 @@ async def test_snippet_is_escaped(store: Store) -> None:
         "هشدار\n\nپیام <script>alert(1)</script> & «نمونه» در سامانه منتشر شد.",
         Origin(OriginKind.TEXT, "x"),
     )
-    snippet = (await store.search("سامانه")).hits[0].snippet
+    snippet = snippet_html((await store.search("سامانه")).hits[0].snippet)
     assert "<script>" not in snippet
     assert "&lt;script&gt;" in snippet
     assert "<b>سامانه</b>" in snippet

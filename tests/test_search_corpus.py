@@ -10,7 +10,7 @@ import pytest_asyncio
 
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
-from storage.store import Store
+from storage.db.store import Store
 from tests.conftest import SEED_000, SEED_003
 from tests.irnews import IRNEWS, NewsItem, news_items
 

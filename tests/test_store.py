@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import contextlib
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storage.migrations import MIGRATIONS, migrate, statements
+from storage.db.migrations import MIGRATIONS, migrate, statements
 from storage.models import Article, IngestStatus, Origin, OriginKind
-from storage.store import Store
-from storage.text import ZWNJ
+from storage.db.store import Store
+from storage.text.letters import ZWNJ
 
 ORIGIN = Origin(OriginKind.FILE, "statements/a.txt")
 
@@ -34,7 +35,8 @@ async def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     async with await Store.open(path) as store:
         assert await store.schema_version() == Store.latest_schema_version()
-        assert await migrate(store._writer) == []
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        assert migrate(conn) == []
     async with await Store.open(path) as store:
         assert await store.schema_version() == MIGRATIONS[-1].version
     with sqlite3.connect(path) as db:
@@ -92,16 +94,15 @@ async def test_unknown_id(store: Store) -> None:
 
 
 async def test_a_failed_write_leaves_nothing(store: Store) -> None:
-    async def write_then_crash() -> None:
-        async with store.transaction() as db:
-            await db.execute(
-                "INSERT INTO articles (content_hash, lead, body, origin_kind, origin_ref, raw_text)"
-                " VALUES ('h', 'l', '', 'file', 'x', 'r')"
-            )
-            raise RuntimeError("crash between two statements")
+    def write_then_crash(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "INSERT INTO articles (content_hash, lead, body, origin_kind, origin_ref, raw_text)"
+            " VALUES ('h', 'l', '', 'file', 'x', 'r')"
+        )
+        raise RuntimeError("crash between two statements")
 
     with pytest.raises(RuntimeError):
-        await write_then_crash()
+        await store.write(write_then_crash)
     assert await store.count_articles() == 0
     assert (await store.add_article(_article(), ORIGIN)).status is IngestStatus.NEW
 

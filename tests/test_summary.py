@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from storage.ingest import analyze_text
+from storage.analysis import analyze_text
 from storage.models import Article
-from storage.sentences import split_sentences
-from storage.store import Store
-from storage.summary import MAX_HEADLINE_CHARS, MAX_SUMMARY_CHARS, headline, shorten, summarize
-from storage.text import TextNormalizer
+from storage.text.sentences import split_sentences
+from storage.db.store import Store
+from storage.analysis.summary import MAX_HEADLINE_CHARS, MAX_SUMMARY_CHARS, headline, shorten, summarize
+from storage.text.normalize import TextNormalizer
 from tests.conftest import SEED_000, SEED_003, SEEDS
 from tests.irnews import IRNEWS, news_items
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storage.text import ZWNJ, TextNormalizer, unify_characters
+from storage.text.letters import ZWNJ, unify_characters
+from storage.text.normalize import TextNormalizer
 
 Z = ZWNJ
 

@@ -1,0 +1,91 @@
+"""A statement as a message: its summary view, its full text, its quotes, and as a bulletin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import strings
+from bot.callbacks import Action, Buttons
+from bot.render import cut_text, escape, fit_messages
+from bot.views.common import View, byline, digits, headline, keyboard, pager
+from storage.models import Delivery, StoredArticle, SubscriptionKind
+
+
+def article_buttons(buttons: Buttons, article_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(strings.BUTTON_SUMMARY, callback_data=buttons(Action.SUMMARY, article_id)),
+        InlineKeyboardButton(strings.BUTTON_QUOTES, callback_data=buttons(Action.ARTICLE_QUOTES, article_id)),
+        InlineKeyboardButton(strings.BUTTON_FULL, callback_data=buttons(Action.FULL, article_id)),
+    ]])
+
+
+def summary_text(stored: StoredArticle) -> str:
+    a = stored.article
+    lines = [f"<b>{escape(headline(a))}</b>", byline(a.date, a.source),
+             "", escape(a.summary or a.lead), "", f"#{stored.id}"]
+    return "\n".join(lines)
+
+
+def summary_view(stored: StoredArticle, buttons: Buttons) -> View:
+    return summary_text(stored), article_buttons(buttons, stored.id)
+
+
+def _with_buttons_on_last(texts: list[str], markup: InlineKeyboardMarkup) -> list[View]:
+    return [(text, markup if i == len(texts) - 1 else None) for i, text in enumerate(texts)]
+
+
+def full_text_views(stored: StoredArticle, buttons: Buttons) -> list[View]:
+    """The whole statement, in as few messages as fit; the buttons under the last."""
+    a = stored.article
+    head = "\n".join(x for x in (
+        escape(f"{a.kicker}؛") if a.kicker else "", f"<b>{escape(headline(a))}</b>",
+        byline(a.date, a.source)) if x)
+    blocks = [head] + [escape(piece) for p in a.paragraphs for piece in cut_text(p)]
+    if a.tags:
+        blocks.append(" ".join(f"#{escape(t.replace(' ', '_'))}" for t in a.tags))
+    return _with_buttons_on_last(fit_messages(blocks), article_buttons(buttons, stored.id))
+
+
+def article_quotes_views(stored: StoredArticle, buttons: Buttons) -> list[View]:
+    quotes = stored.article.quotes
+    markup = article_buttons(buttons, stored.id)
+    if not quotes:
+        return [(strings.NO_QUOTES_IN_ARTICLE, markup)]
+    blocks = [strings.QUOTES_IN_ARTICLE.format(id=digits(stored.id))]
+    blocks += [f"<b>{escape(q.speaker)}</b>: «{escape(q.text)}»" for q in quotes]
+    return _with_buttons_on_last(fit_messages(blocks), markup)
+
+
+def latest_view(articles: Sequence[StoredArticle], page: int, page_size: int, has_more: bool,
+                buttons: Buttons) -> View:
+    if not articles:
+        return strings.EMPTY_ARCHIVE, None
+    first = (page - 1) * page_size + 1
+    blocks = [strings.LATEST_HEADER.format(page=digits(page))] + [
+        f"{digits(i)}. <b>{escape(headline(s.article))}</b>\n{byline(s.article.date, s.article.source)}"
+        for i, s in enumerate(articles, first)
+    ]
+    opens = [InlineKeyboardButton(f"📄 {digits(i)}", callback_data=buttons(Action.SUMMARY, s.id))
+             for i, s in enumerate(articles, first)]
+    return "\n\n".join(blocks), keyboard(opens, pager(buttons, Action.LATEST, "", page, has_more))
+
+
+def bulletin_text(stored: StoredArticle, delivery: Delivery) -> str:
+    """A new statement as its subscribers get it: why it came, then the summary view."""
+    if delivery.kind is SubscriptionKind.QUERY:
+        why = strings.BULLETIN_QUERY.format(query=escape(delivery.label))
+    elif delivery.kind is SubscriptionKind.SPEAKER:
+        why = strings.BULLETIN_SPEAKER.format(name=escape(delivery.label))
+    else:
+        why = strings.BULLETIN
+    return f"{why}\n\n{summary_text(stored)}"
+
+
+def bulletin_markup(stored: StoredArticle, delivery: Delivery, buttons: Buttons,
+                    deep_link: str) -> InlineKeyboardMarkup:
+    if delivery.chat_type == "channel":
+        # A button in a channel would answer in the channel: readers open the bot instead.
+        return InlineKeyboardMarkup([[InlineKeyboardButton(strings.BUTTON_OPEN_IN_BOT, url=deep_link)]])
+    return article_buttons(buttons, stored.id)

@@ -1,0 +1,185 @@
+"""Where quotes are in a paragraph: reporting cues and the words they introduce.
+
+A quote is cued by a reporting verb before a colon (``گفت:``, ``تصریح کرد:``, ``ادامه
+داد:`` …) or before a «…» quotation. It runs to the end of its paragraph, to its
+closing », or to the sentence where the next cue takes over. A colon after anything
+else (``به شرح زیر اعلام می‌شود:``, ``عبارت است از:``) is not a quote; nor is reported
+speech (``گفت که …``), which still names a speaker for a later ``وی``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from storage.text.letters import ZWNJ
+from storage.text.sentences import Quotations, sentence_ends
+
+# -- reporting verbs --------------------------------------------------------------
+
+# Simple verbs as (past stem, present stem).
+_SIMPLE_VERBS = (("گفت", "گوی"), ("افزود", "افزای"), ("نوشت", "نویس"), ("پرسید", "پرس"),
+                 ("فرمود", "فرمای"))
+# Compound verbs: what goes before each light verb. Passive forms (اعلام شد, گفته
+# می‌شود) have no speaker and are left out on purpose.
+_PREVERBS = {
+    ("کرد", "کن"): "تصریح اظهار تاکید تأکید خاطرنشان اعلام بیان عنوان اضافه اشاره تشریح ادعا اذعان"
+                   " ابراز اعتراف یادآوری توصیه پیشنهاد گلایه انتقاد مطرح درخواست تقاضا",
+    ("نمود", "نمای"): "تصریح اظهار تاکید تأکید خاطرنشان اعلام بیان عنوان اضافه اشاره تشریح ادعا"
+                     " اذعان ابراز یادآوری",
+    ("داشت", "دار"): "اظهار بیان ابراز اذعان اعلام عنوان",
+    ("داد", "ده"): "ادامه توضیح پاسخ هشدار خبر شرح جواب گزارش",
+    ("شد", "شو"): "یادآور متذکر مدعی خاطرنشان خواستار",
+    ("ساخت", "ساز"): "خاطرنشان متذکر خاطر‌نشان",
+}
+# Two-word preverbs: ابراز امیدواری کرد, اظهار تاسف کرد …
+_FEELINGS = "امیدواری تاسف تأسف نگرانی خرسندی خوشحالی"
+
+
+def _inflections(past: str, present: str) -> list[str]:
+    """Third-person forms a reporter uses: past, perfect, pluperfect and present."""
+    forms = [past, past + "ند", f"{past}ه", f"{past}ه است", f"{past}ه‌است", f"{past}ه‌اند",
+             f"{past}ه اند", f"{past}ه بود", f"{past}ه بودند"]
+    for prefix in ("می‌", "می ", "می"):
+        forms += [f"{prefix}{present}د", f"{prefix}{present}ند"]
+    return forms
+
+
+def _alternatives(forms: Iterable[str]) -> str:
+    """A regex alternation of literal forms, longest first (گفته است before گفت), any
+    space between words matching any run of spaces."""
+    ordered = sorted(set(forms), key=len, reverse=True)
+    return "|".join(re.escape(f).replace("\\ ", " ").replace(" ", r"\s+") for f in ordered)
+
+
+_OTHER_FORMS = ("معتقد است", "معتقد هستند", "معتقد بود", "اظهارداشت", "اظهارکرد", "یادآورشد")
+
+
+def _verb_pattern() -> str:
+    forms = [f for past, present in _SIMPLE_VERBS for f in _inflections(past, present)]
+    forms += _OTHER_FORMS
+    compounds = []
+    for (past, present), preverbs in _PREVERBS.items():
+        words = preverbs.split()
+        if past in ("کرد", "داشت"):
+            words += [f"{w} {f}" for w in ("ابراز", "اظهار") for f in _FEELINGS.split()]
+        light = _alternatives(_inflections(past, present))
+        compounds.append(f"(?:{_alternatives(words)})[\\s{ZWNJ}]?(?:{light})")
+    return "|".join([*compounds, _alternatives(forms)])
+
+
+# A cue is a verb before a colon or a «quotation» (``گفت که «…»`` too); ``گفت که …``
+# without quotation marks is reported speech: no quote, but it names a speaker for a
+# later ``وی``. Scanning a paragraph for the verbs is slow, so the scan looks for what
+# must follow them and then for a verb just before.
+# (Each branch starts with a literal, which lets the scan skip ahead; ``که`` counts only
+# after a letter a verb ends in.)
+_TRIGGER = re.compile(rf"[:：«]|که(?<=[تده] که)(?![\w{ZWNJ}])")
+
+
+def _last_words() -> tuple[str, ...]:
+    """The words reporting verb forms end with (گفت, کرد, است …), and ``که``: the word
+    before a cue ends with one of them (``تاکیدکرد`` too, written without a space)."""
+    verbs = [*_SIMPLE_VERBS, *_PREVERBS]
+    forms = [f for past, present in verbs for f in _inflections(past, present)] + list(_OTHER_FORMS)
+    return tuple({f.replace(ZWNJ, " ").split()[-1] for f in forms} | {"که"})
+
+
+_LAST_WORDS = _last_words()
+_VERB_BEFORE = re.compile(rf"(?<![\w{ZWNJ}])(?:{_verb_pattern()})\s*(?P<ke>که\s*)?$")
+_LOOKBEHIND = 60
+_GUILLEMET = re.compile("[«»]")
+
+# -- finding cues and quotes ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    paragraph: int
+    start: int  # of the verb
+    end: int  # past the colon, or at the «
+    indirect: bool
+
+
+def _cues(paragraph: str, index: int) -> list[_Cue]:
+    cues: list[_Cue] = []
+    quotation = Quotations(paragraph)
+    for trigger in _TRIGGER.finditer(paragraph):
+        at = trigger.start()
+        window = max(0, at - _LOOKBEHIND)
+        last = paragraph[window:at].rsplit(None, 1)
+        if not last or not last[-1].endswith(_LAST_WORDS):
+            continue  # a cheap test before the verb search, which is slow
+        verb = _VERB_BEFORE.search(paragraph, window, at)
+        if verb is None or (verb.group("ke") and trigger.group() != "«"):
+            continue
+        start = verb.start()
+        if cues and cues[-1].start == start:  # گفت که «…»: the quotation, not reported speech
+            cues.pop()
+        # A cue inside someone's «…» is part of their words, not the reporter's.
+        if quotation.inside(start) or (cues and start < cues[-1].end):
+            continue
+        indirect = trigger.group() == "که"
+        cues.append(_Cue(index, start, at if trigger.group() == "«" else trigger.end(), indirect))
+    return cues
+
+
+def _sentence_start(at: int, ends: tuple[int, ...]) -> int:
+    return ends[i - 1] if (i := bisect.bisect_right(ends, at)) else 0
+
+
+def _closing_quotes(text: str) -> dict[int, int]:
+    """Each «'s place → the place of the » that closes it, nested pairs counted; one pass."""
+    if "«" not in text:
+        return {}
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for mark in _GUILLEMET.finditer(text):
+        if mark.group() == "«":
+            opened.append(mark.start())
+        elif opened:
+            pairs[opened.pop()] = mark.start()
+    return pairs
+
+
+def _quote_text(paragraph: str, cue: _Cue, stop: int, closing: dict[int, int]) -> str:
+    """From the cue to its closing », else to ``stop`` (the paragraph's end or the next cue's
+    sentence)."""
+    rest = paragraph[cue.end:stop]
+    lead = len(rest) - len(rest.lstrip())
+    if rest[lead:lead + 1] == "«":
+        close = closing.get(cue.end + lead)
+        if close is not None:
+            return paragraph[cue.end + lead + 1 : close].strip()
+        rest = rest[lead + 1:]
+    return rest.strip()
+
+
+def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str]]]:
+    """Each cue's paragraph, and the cue, the start of its sentence, and its quote's text
+    ('' for reported speech); the cue's ``paragraph`` is where the quote's text is.
+
+    A quote stops where the sentence of the next cue starts. A cue in the same sentence
+    as a quote before it is inside that quote (``گفت: امام فرمود: …``) and is skipped;
+    after reported speech it is not (``X تاکید کرد که … و گفت: …``).
+    """
+    cues_of = [_cues(paragraph, index) for index, paragraph in enumerate(paragraphs)]
+    for index, (paragraph, cues) in enumerate(zip(paragraphs, cues_of, strict=True)):
+        if not cues:
+            continue
+        ends = sentence_ends(paragraph)
+        closing = _closing_quotes(paragraph)
+        starts = [_sentence_start(c.start, ends) for c in cues]
+        kept = [k for k in range(len(cues))
+                if k == 0 or cues[k - 1].indirect or starts[k] >= cues[k - 1].end]
+        for n, k in enumerate(kept):
+            cue = cues[k]
+            stop = starts[kept[n + 1]] if n + 1 < len(kept) else len(paragraph)
+            text = "" if cue.indirect else _quote_text(paragraph, cue, stop, closing)
+            if not text and not cue.indirect and index + 1 < len(paragraphs) and not cues_of[index + 1]:
+                # ``… افزود:`` closing its paragraph: the words are the next paragraph.
+                text, cue = paragraphs[index + 1], dataclasses.replace(cue, paragraph=index + 1)
+            yield index, (cue, starts[k], text)

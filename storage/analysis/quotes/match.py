@@ -1,0 +1,69 @@
+"""Identity and matching of names and titles, in an article and across articles.
+
+Names, titles and queries compare by ``speaker_key``: folded, blind to spacing and ZWNJ.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from enum import Enum
+
+from storage.text.letters import fold
+
+
+@functools.lru_cache(maxsize=8192)
+def speaker_key(text: str) -> str:
+    """Identity of a name or title, in an article and across them: folded and blind to
+    spacing and ZWNJ (حداد عادل is حدادعادل, ي is ی)."""
+    return fold(text).replace(" ", "")
+
+
+@functools.lru_cache(maxsize=8192)
+def words_of(text: str) -> tuple[str, ...]:
+    return tuple(fold(text).split())
+
+
+def is_surname(short: str, full: str) -> bool:
+    """``گلی کانی`` of ``وحید گلی کانی``: the last words of a longer name."""
+    key, words = speaker_key(short), words_of(full)
+    return any("".join(words[-k:]) == key for k in range(1, len(words)))
+
+
+def same_title(a: str, b: str) -> bool:
+    """Two wordings of one office: same head, and the shorter's words all in the longer."""
+    ka, kb = words_of(a), words_of(b)
+    if not ka or not kb or ka[0] != kb[0]:
+        return False
+    short, long = sorted((ka, kb), key=len)
+    return set(short) <= set(long) and len(short) >= 2
+
+
+# -- matching a query to speakers ---------------------------------------------------
+
+
+class Match(Enum):
+    """How a query names a speaker, best first."""
+
+    EXACT = 0  # the name or an alias
+    SURNAME = 1  # the last words of the name
+    WORDS = 2  # whole words inside the name or an alias (فرماندار, قدس)
+
+
+def match(query: str, name: str, aliases: Iterable[str] = ()) -> Match | None:
+    """Whether ``query`` names the speaker ``name`` (with ``aliases``), blind to ZWNJ,
+    spacing and Arabic/Persian letters; a part of a word is no match (علی ≠ علیرضا)."""
+    key = speaker_key(query)
+    if not key:
+        return None
+    forms = [name, *aliases]
+    if any(speaker_key(form) == key for form in forms):
+        return Match.EXACT
+    if is_surname(query, name):
+        return Match.SURNAME
+    for form in forms:
+        words = words_of(form)
+        runs = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+        if key in runs:
+            return Match.WORDS
+    return None

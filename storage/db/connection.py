@@ -1,0 +1,176 @@
+"""The SQLite file: one writer thread for every write, a small pool of read-only connections.
+
+Writes are whole synchronous functions ``fn(conn)`` run one at a time on the writer
+thread inside ``BEGIN IMMEDIATE`` … ``COMMIT`` (``await db.write(fn)``), so a composite
+write is a function calling functions and is never half-done. Reads lease a read-only
+connection of their own from the pool (``async with db.read() as conn``): a statement one
+reader leaves open cannot hold another reader to an old snapshot, and WAL lets reads run
+beside the write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 5000",
+)
+# Search reads long FTS doclists. Each reader keeps a modest page cache of its own and
+# reads the file through a shared memory map, which the pool's connections share.
+_READER_PRAGMAS = (
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA cache_size = -16384",
+    "PRAGMA mmap_size = 268435456",
+)
+READERS = 3
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: Callable[[sqlite3.Connection], Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+    transaction: bool
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+class _Writer(threading.Thread):
+    """The one thread that holds the write connection and runs every write in turn."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="sokhan-writer", daemon=True)
+        self._path = path
+        self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+
+    def run(self) -> None:
+        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        try:
+            for pragma in _PRAGMAS:
+                conn.execute(pragma)
+            while (job := self.jobs.get()) is not None:
+                self._run(conn, job)
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _run(conn: sqlite3.Connection, job: _Job) -> None:
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            if job.transaction:
+                conn.execute("BEGIN IMMEDIATE")
+            result = job.fn(conn)
+            if job.transaction:
+                conn.execute("COMMIT")
+        except BaseException as exc:  # handed to the awaiting coroutine, whatever it is
+            error = exc
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting
+            job.loop.call_soon_threadsafe(_settle, job.future, result, error)
+
+
+class Database:
+    """Open with ``await Database.open(path)``; ``write`` and ``read`` as above."""
+
+    def __init__(self, path: Path, writer: _Writer, readers: list[aiosqlite.Connection]) -> None:
+        self.path = path
+        self._writer = writer
+        self._readers = readers
+        self._pool: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._pool.put_nowait(reader)
+
+    @classmethod
+    async def open(cls, path: Path, setup: Callable[[sqlite3.Connection], Any] | None = None,
+                   *, readers: int = READERS) -> Database:
+        """Start the writer, run ``setup`` on it outside any transaction (migrations run
+        their own), then open the readers: a read-only connection needs the file to exist."""
+        path = await asyncio.to_thread(_prepare, path)
+        writer = _Writer(path)
+        writer.start()
+        db = cls(path, writer, [])
+        try:
+            await db.write(setup or (lambda conn: None), transaction=False)
+            for _ in range(readers):
+                reader = await _connect_reader(path)
+                db._readers.append(reader)
+                db._pool.put_nowait(reader)
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
+    async def write[T](self, fn: Callable[[sqlite3.Connection], T], *, transaction: bool = True) -> T:
+        """Run ``fn(conn)`` on the writer thread, in a transaction of its own; its result or
+        its exception comes back here (after a rollback)."""
+        if not self._writer.is_alive():
+            raise sqlite3.ProgrammingError("the database is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._writer.jobs.put(_Job(fn, loop, future, transaction))
+        # A caller that gives up waiting does not undo the write: it runs to its end.
+        return await asyncio.shield(future)
+
+    @contextlib.asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A read-only connection for this read alone; each statement sees the latest commit."""
+        conn = await self._pool.get()
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:  # a read cut short must not pin its snapshot
+                with contextlib.suppress(sqlite3.Error):
+                    await conn.rollback()
+            self._pool.put_nowait(conn)
+
+    async def close(self) -> None:
+        for reader in self._readers:
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                await reader.close()
+        self._readers.clear()
+        if self._writer.is_alive():
+            self._writer.jobs.put(None)
+            await asyncio.to_thread(self._writer.join)
+
+
+def _prepare(path: Path) -> Path:
+    """The absolute path (the readers open it by URI), its folder made if need be."""
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def _connect_reader(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(f"file:{quote(str(path))}?mode=ro", uri=True,
+                                   isolation_level=None)
+    conn.row_factory = aiosqlite.Row
+    for pragma in _READER_PRAGMAS:
+        await conn.execute(pragma)
+    return conn

@@ -1,0 +1,279 @@
+"""The store: one async API over the database for the CLI and the bot.
+
+Every write is one unit of work on the writer thread (``Database.write``); reads lease a
+read-only connection of their own. CPU-heavy preparation (an article's index terms)
+runs on the store's worker thread first, so neither the event loop nor the writer
+spends its time on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from storage.analysis.quotes import match, speaker_key
+from storage.db import articles, derived, fts, speakers
+from storage.db import feeds as feed_rows
+from storage.db.connection import Database
+from storage.db.deliveries import Deliveries
+from storage.db.feeds import Feeds
+from storage.db.keys import Keys
+from storage.db.migrations import MIGRATIONS, migrate
+from storage.db.stats import stats
+from storage.db.subscriptions import Subscriptions
+from storage.models import (
+    Article,
+    ArticleSummary,
+    IngestResult,
+    Origin,
+    SearchHit,
+    SearchResults,
+    Speaker,
+    SpeakerCount,
+    Stats,
+    StoredArticle,
+    StoredQuote,
+)
+from storage.search import Analyzer, Query, Snippets, parse_query
+from storage.text.normalize import shared_normalizer
+
+MAX_PAGE = 100
+# SQLite's integers are 64-bit: a larger id or offset can name no row.
+MAX_INTEGER = 2**63 - 1
+
+
+def _first_words(text: str, limit: int = 80) -> str:
+    """A stand-in title for an untitled statement: its opening, cut at a word."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _bounded(value: int, low: int = 0, high: int = MAX_INTEGER) -> int:
+    return max(low, min(value, high))
+
+
+class Store:
+    """Open with ``async with await Store.open(path) as store`` or ``open``/``close``."""
+
+    def __init__(self, db: Database, analyzer: Callable[[], Analyzer], worker: ThreadPoolExecutor) -> None:
+        self._db = db
+        self._analyzer = analyzer
+        self._worker = worker
+        self.subscriptions = Subscriptions(db, analyzer)
+        self.deliveries = Deliveries(db)
+        self.feeds = Feeds(db)
+        self.keys = Keys(db)
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @property
+    def analyzer(self) -> Analyzer:
+        return self._analyzer()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Self:
+        """Open (creating if needed) and migrate the database at ``path``, and rebuild what
+        an older analyzer derived."""
+        analyzer = _LazyAnalyzer()
+
+        def setup(conn: sqlite3.Connection) -> None:
+            migrate(conn, reindex=lambda c: derived.reindex(c, analyzer()), analyze=derived.analyze_missing)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                derived.rebuild_stale(conn, analyzer)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+        db = await Database.open(Path(path), setup)
+        return cls(db, analyzer, ThreadPoolExecutor(1, thread_name_prefix="sokhan-worker"))
+
+    async def close(self) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
+        await self._db.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def offload[T](self, fn: Callable[..., T], *args: Any) -> T:
+        """Run CPU-heavy pure work (parsing, analysis, index terms) on the store's worker
+        thread, so that the event loop keeps answering meanwhile."""
+        return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
+
+    # -- writes ---------------------------------------------------------------
+
+    async def write[T](self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(conn)`` as one unit of work: on the writer thread, in a transaction of its
+        own, all of it or none. Storage's repositories are made of such functions."""
+        return await self._db.write(fn)
+
+    async def add_article(self, article: Article, origin: Origin, *, notify: bool = True) -> IngestResult:
+        """Store an analysed ``article`` unless the same content is already there.
+
+        A new article is indexed, its analysis stored and, when ``notify``, queued for every
+        matching subscriber, all in one transaction: never stored without its deliveries.
+        """
+        doc = await self.offload(fts.document, self.analyzer, article)
+        return await self._db.write(lambda conn: articles.add(conn, article, origin, doc, notify=notify))
+
+    async def add_feed_entry(self, feed_id: int, key: str, article: Article | None, origin: Origin, *,
+                             notify: bool = True) -> IngestResult | None:
+        """Record a feed entry and store its article (None: an entry refused as a statement),
+        in one transaction. None when the entry was recorded before: each is ingested once."""
+        doc = await self.offload(fts.document, self.analyzer, article) if article is not None else None
+
+        def unit(conn: sqlite3.Connection) -> IngestResult | None:
+            if not feed_rows.record_entry(conn, feed_id, key) or article is None or doc is None:
+                return None
+            result = articles.add(conn, article, origin, doc, notify=notify)
+            feed_rows.link_entry(conn, feed_id, key, result.article_id)
+            return result
+
+        return await self._db.write(unit)
+
+    async def delete_article(self, article_id: int) -> StoredArticle | None:
+        """Remove an article with its index entry, analysis and unsent deliveries.
+
+        Messages already delivered stay where they are; feed entries keep their place so
+        the feed does not bring the article back.
+        """
+        stored = await self.get_article(article_id)
+        if stored is None or not await self._db.write(lambda conn: articles.delete(conn, article_id)):
+            return None
+        return stored
+
+    # -- reads ----------------------------------------------------------------
+
+    async def get_article(self, article_id: int) -> StoredArticle | None:
+        if not 0 < article_id <= MAX_INTEGER:
+            return None
+        async with self._db.read() as conn:
+            return await articles.get(conn, article_id)
+
+    async def latest_articles(self, limit: int = 20, offset: int = 0) -> list[StoredArticle]:
+        """Newest first: by publication date, else by arrival."""
+        async with self._db.read() as conn:
+            return await articles.latest(conn, _bounded(limit, 0, MAX_PAGE), _bounded(offset))
+
+    async def count_articles(self) -> int:
+        async with self._db.read() as conn:
+            return await articles.count(conn)
+
+    async def get_summary(self, article_id: int) -> ArticleSummary | None:
+        if not 0 < article_id <= MAX_INTEGER:
+            return None
+        async with self._db.read() as conn:
+            return await articles.summary(conn, article_id)
+
+    async def schema_version(self) -> int:
+        sql = "SELECT max(version) FROM schema_migrations"
+        async with self._db.read() as conn, conn.execute(sql) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    @staticmethod
+    def latest_schema_version() -> int:
+        return MIGRATIONS[-1].version
+
+    async def stats(self) -> Stats:
+        return await stats(self._db)
+
+    # -- search ---------------------------------------------------------------
+
+    async def search(
+        self,
+        text: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        source: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> SearchResults:
+        """Ranked matches for user text: bm25 (title > lead > body), ties to the newest arrival."""
+        analyzer = self.analyzer
+        query = parse_query(analyzer, text)
+        if query.empty:
+            return SearchResults((), False, truncated=query.truncated, empty=True)
+        limit = _bounded(limit, 1, MAX_PAGE)
+        async with self._db.read() as conn:
+            rows = await fts.search(conn, query.match, limit=limit, offset=_bounded(offset),
+                                    source=analyzer.normalize(source) if source else None,
+                                    since=since, until=until)
+        snippets = Snippets(analyzer)
+        hits = tuple(self._hit(row, query, snippets) for row in rows[:limit])
+        return SearchResults(hits, len(rows) > limit, truncated=query.truncated)
+
+    @staticmethod
+    def _hit(row: sqlite3.Row, query: Query, snippets: Snippets) -> SearchHit:
+        paragraphs = [row["lead"], *(row["body"].split("\n") if row["body"] else ())]
+        return SearchHit(
+            id=row["id"],
+            title=row["title"] or _first_words(row["lead"]),
+            date=row["published"],
+            source=row["source"],
+            origin=f"{row['origin_kind']}:{row['origin_ref']}",
+            score=round(-float(row["score"]), 6),
+            snippet=snippets.snippet(paragraphs, query),
+        )
+
+    # -- quotes and speakers --------------------------------------------------
+
+    async def find_speakers(self, query: str) -> list[Speaker]:
+        """The speakers ``query`` names: by full name, alias (a title, the kicker) or
+        surname, blind to ZWNJ, spacing and Arabic/Persian letters. Several people may fit
+        (the caller asks which one); only the best kind of match counts, so a full name
+        never brings in everyone who shares a word of it."""
+        key = speaker_key(query)
+        if not key:
+            return []
+        async with self._db.read() as conn:
+            candidates = await speakers.containing(conn, key)
+        ranked = [(m, s) for s in candidates if (m := match(query, s.name, s.aliases)) is not None]
+        if not ranked:
+            return []
+        best = min(m.value for m, _ in ranked)
+        return [s for m, s in ranked if m.value == best]
+
+    async def quotes_by(self, people: Sequence[Speaker], limit: int = 20,
+                        offset: int = 0) -> list[StoredQuote]:
+        """Quotes of these speakers, newest article first, in article order within one."""
+        async with self._db.read() as conn:
+            return await speakers.quotes_by(conn, people, _bounded(limit, 0, MAX_PAGE), _bounded(offset))
+
+    async def speakers(self, limit: int = 50, offset: int = 0) -> list[SpeakerCount]:
+        """Speakers by how many quotes they have, most first, with every alias seen."""
+        async with self._db.read() as conn:
+            return await speakers.counts(conn, _bounded(limit, 0, 1000), _bounded(offset))
+
+
+class _LazyAnalyzer:
+    """The search analyzer, built on first use: listing and showing need no lexicon. The
+    loop and the worker thread may both ask first; the lock builds it once."""
+
+    def __init__(self) -> None:
+        self._analyzer: Analyzer | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Analyzer:
+        if self._analyzer is None:
+            with self._lock:
+                if self._analyzer is None:
+                    self._analyzer = Analyzer(shared_normalizer())
+        return self._analyzer
