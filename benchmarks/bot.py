@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.child import cpu_seconds, peak_rss_mb, serve_until_stdin_closes
 from bot.local import LocalBotApi, LocalChat, LocalUser
+from storage.db.store import Store
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
-from storage.db.store import Store
 from tests.irnews import news_items
 
 ROOT = Path(__file__).resolve().parent.parent

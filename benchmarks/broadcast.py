@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.child import cpu_seconds, peak_rss_mb, serve_until_stdin_closes
 from bot.local import LocalBotApi, LocalChat, LocalUser
+from storage.db.store import Store
 from storage.ingest import Ingestor
 from storage.models import Chat, Origin, OriginKind
-from storage.db.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_ID = 10_000

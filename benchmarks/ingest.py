@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hazm import Normalizer
 
-from storage.ingest import Ingestor
 from storage.db.store import Store
+from storage.ingest import Ingestor
 from storage.text.normalize import shared_normalizer
 from tests.irnews import IRNEWS, news_items
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.models import Article, Origin, OriginKind
 from storage.analysis.parse import parse_article
 from storage.db.fts import MAX_CANDIDATES
 from storage.db.store import Store
+from storage.models import Article, Origin, OriginKind
 from storage.text.letters import ZWNJ
 from storage.text.normalize import shared_normalizer
 from tests.irnews import news_items

@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storage.analysis import analyze_text
-from storage.text.sentences import split_sentences, words
 from storage.text.normalize import shared_normalizer
+from storage.text.sentences import split_sentences, words
 from tests.irnews import IRNEWS, NewsItem, news_items
 
 

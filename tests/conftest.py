@@ -1,14 +1,19 @@
-"""Shared fixtures: the real normalizer (loaded once) and a fresh SQLite file per test."""
+"""What the tests share: the real normalizer (loaded once), a fresh SQLite file per test,
+the seeds, the local Bot API server, and talking to the bot through it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from storage.ingest import Ingestor
+from bot.local import DEFAULT_USER, LocalBotApi, LocalChat, LocalUser, SentMessage
+from storage.analysis import analyze_text
 from storage.db.store import Store
+from storage.ingest import Ingestor
+from storage.models import Article
 from storage.text.normalize import TextNormalizer, shared_normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +47,32 @@ async def seed_ids(ingestor: Ingestor) -> dict[Path, int]:
         assert result.article_id is not None, result.reason
         ids[path] = result.article_id
     return ids
+
+
+@pytest.fixture(scope="module")
+def seeds(normalizer: TextNormalizer) -> dict[Path, Article]:
+    """Both seeds, parsed and analysed."""
+    return {path: analyze_text(path.read_text(encoding="utf-8"), normalizer) for path in (SEED_000, SEED_003)}
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder (no .env) and no SOKHAN_* or TELEGRAM_* settings."""
+    monkeypatch.chdir(tmp_path)
+    for key in [k for k in os.environ if k.startswith(("SOKHAN_", "TELEGRAM_"))]:
+        monkeypatch.delenv(key)
+    return tmp_path
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[LocalBotApi]:
+    """The project's Bot API server on loopback."""
+    async with LocalBotApi() as server:
+        yield server
+
+
+async def say(api: LocalBotApi, text: str, *, user: LocalUser = DEFAULT_USER,
+              chat: LocalChat | None = None) -> SentMessage:
+    """``user`` sends ``text`` (in private, or in ``chat``); the bot's next reply there."""
+    api.user_sends(text, user=user, chat=chat)
+    return await api.wait_for_reply(chat.id if chat else user.id, timeout=10)

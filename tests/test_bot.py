@@ -17,14 +17,14 @@ import httpx
 import pytest
 
 from bot.app import LOCAL_TOKEN, SokhanApp, build_application, polling
-from bot.config import Settings
 from bot.commands import COMMANDS
-from bot.local import DEFAULT_USER, LocalBotApi, LocalChat, SentMessage
+from bot.config import Settings
+from bot.local import DEFAULT_USER, LocalBotApi, LocalChat
 from bot.render import MAX_MESSAGE_CHARS
+from storage.db.store import Store
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
-from storage.db.store import Store
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, say
 
 ME = DEFAULT_USER.id
 GROUP = LocalChat.group(-100_555, "خبرنگاران")
@@ -47,22 +47,11 @@ async def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    async with LocalBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def app(api: LocalBotApi, db: Path) -> AsyncIterator[SokhanApp]:
     application = build_application(Settings(db_path=db), base_url=api.base_url,
                                     base_file_url=api.base_file_url, rate_limit=False)
     async with polling(application):
         yield application
-
-
-async def say(api: LocalBotApi, text: str, chat: LocalChat | None = None) -> SentMessage:
-    api.user_sends(text, chat=chat)
-    return await api.wait_for_reply(chat.id if chat else ME, timeout=10)
 
 
 async def test_start_and_help_list_every_command(api: LocalBotApi, app: Any) -> None:

@@ -18,13 +18,7 @@ ARTICLE_KEYS = {"file", "title", "kicker", "date", "source", "lead", "paragraphs
                 "summary", "headline", "quotes", "speakers"}
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run in an empty folder with a clean environment: no .env, no SOKHAN_* settings."""
-    monkeypatch.chdir(tmp_path)
-    for key in list(os.environ):
-        if key.startswith(("SOKHAN_", "TELEGRAM_")):
-            monkeypatch.delenv(key)
+pytestmark = pytest.mark.usefixtures("isolated")
 
 
 def sokhan(*args: str | Path) -> tuple[int, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from storage.db.store import Store
 from storage.ingest import Ingestor
 from storage.models import IngestStatus, Origin, OriginKind
-from storage.db.store import Store
 from storage.text.normalize import TextNormalizer
 from tests.irnews import IRNEWS, news_items
 

@@ -19,12 +19,12 @@ import pytest
 from bot import strings
 from bot.app import SokhanApp, build_application, polling
 from bot.config import Settings
-from bot.local import LocalBotApi, LocalChat, LocalUser, SentMessage
-from storage.models import Chat, Origin, OriginKind
+from bot.local import LocalBotApi, LocalChat, LocalUser
 from storage.db.store import Store
-from tests.conftest import ROOT, SEED_000, SEED_003
+from storage.models import Chat, Origin, OriginKind
 from storage.sources.fetch import AddressGuard
 from storage.text.letters import persian_digits
+from tests.conftest import ROOT, SEED_000, SEED_003, say
 from tests.feedserver import FeedServer
 
 ADMIN = LocalUser(7, "مدیر", username="pr_admin")
@@ -37,12 +37,6 @@ BULLETIN = "🔔 بیانیهٔ تازه"
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "bot.db"
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    async with LocalBotApi() as server:
-        yield server
 
 
 def make_app(api: LocalBotApi, db: Path, *, rate_limit: bool = False, feeds_from: FeedServer | None = None,
@@ -63,12 +57,6 @@ async def app(api: LocalBotApi, db: Path) -> AsyncIterator[SokhanApp]:
 def store_of(app: SokhanApp) -> Store:
     assert app.bot_data.store is not None
     return app.bot_data.store
-
-
-async def say(api: LocalBotApi, text: str, *, user: LocalUser = READER,
-              chat: LocalChat | None = None) -> SentMessage:
-    api.user_sends(text, user=user, chat=chat)
-    return await api.wait_for_reply(chat.id if chat else user.id, timeout=10)
 
 
 def bulletins(api: LocalBotApi, chat_id: int) -> list[int]:
@@ -106,13 +94,13 @@ async def settled(store: Store) -> dict[str, int]:
 
 
 async def test_subscribing_listing_and_unsubscribing(api: LocalBotApi, app: SokhanApp) -> None:
-    assert strings.SUBSCRIBED_ALL in (await say(api, "/subscribe")).text
-    assert "روابط عمومی" in (await say(api, "/subscribe روابط   عمومی")).plain_text
-    assert (await say(api, "/subscribe روابط عمومی")).text == strings.ALREADY_SUBSCRIBED
-    followed = await say(api, "/follow خامسیان")
+    assert strings.SUBSCRIBED_ALL in (await say(api, "/subscribe", user=READER)).text
+    assert "روابط عمومی" in (await say(api, "/subscribe روابط   عمومی", user=READER)).plain_text
+    assert (await say(api, "/subscribe روابط عمومی", user=READER)).text == strings.ALREADY_SUBSCRIBED
+    followed = await say(api, "/follow خامسیان", user=READER)
     assert "خامسیان" in followed.plain_text
     assert "هنوز نقل‌قولی" in followed.plain_text
-    listing = await say(api, "/subscriptions")
+    listing = await say(api, "/subscriptions", user=READER)
     assert "۱. همهٔ بیانیه‌های تازه" in listing.plain_text
     assert "۲. جست‌وجوی «روابط عمومی»" in listing.plain_text
     assert "۳. سخنان «خامسیان»" in listing.plain_text
@@ -123,18 +111,19 @@ async def test_subscribing_listing_and_unsubscribing(api: LocalBotApi, app: Sokh
                                                 if m.message_id == listing.message_id and m.edited), None))
     assert "همهٔ بیانیه‌های تازه" not in edited.plain_text
     assert [b.text for b in edited.flat_buttons] == ["🗑 ۱", "🗑 ۲"]
-    assert "لغو شد" in (await say(api, "/unsubscribe ۲")).plain_text
+    assert "لغو شد" in (await say(api, "/unsubscribe ۲", user=READER)).plain_text
     assert [s.kind for s in await store_of(app).subscriptions.of_chat(READER.id)] == ["query"]
-    assert "«۷»" not in (await say(api, "/unsubscribe 7")).plain_text  # numbers are shown as typed
-    assert "لغو شد" in (await say(api, "/unsubscribe")).plain_text  # the only one left
-    assert (await say(api, "/subscriptions")).text == strings.NO_SUBSCRIPTIONS
+    # numbers are shown as typed
+    assert "«۷»" not in (await say(api, "/unsubscribe 7", user=READER)).plain_text
+    assert "لغو شد" in (await say(api, "/unsubscribe", user=READER)).plain_text  # the only one left
+    assert (await say(api, "/subscriptions", user=READER)).text == strings.NO_SUBSCRIPTIONS
 
 
 @pytest.mark.parametrize("query", ["-", '"', "*", "x" * 400, "<>&;"])
 async def test_a_subscription_query_with_nothing_to_match_is_explained(
     api: LocalBotApi, app: SokhanApp, query: str
 ) -> None:
-    answer = await say(api, f"/subscribe {query}")
+    answer = await say(api, f"/subscribe {query}", user=READER)
     assert "چیزی برای جست‌وجو نیافتم" in answer.plain_text
     assert await store_of(app).subscriptions.of_chat(READER.id) == []
 
@@ -264,7 +253,7 @@ async def test_the_configured_channel_gets_every_bulletin(api: LocalBotApi, db: 
 
 async def test_a_blocked_user_is_unsubscribed_and_others_still_get_theirs(api: LocalBotApi, db: Path) -> None:
     async with polling(make_app(api, db)) as app:
-        await say(api, "/subscribe")
+        await say(api, "/subscribe", user=READER)
         await say(api, "/subscribe", user=ADMIN)
         api.user_blocks_bot(READER.id)
         await api.wait_until(lambda: True)
@@ -441,7 +430,8 @@ async def test_a_group_upgraded_mid_broadcast_gets_its_bulletin_at_the_new_id(
         supergroup = api.migrate_group(group.id, -100_778)
         await say(api, f"/publish {SEED_000.read_text(encoding='utf-8')}", user=ADMIN)
         await delivered(api, {supergroup.id: [1]})
-        assert [s.chat_id for s in await store_of(app).subscriptions.of_chat(supergroup.id)] == [supergroup.id]
+        held = await store_of(app).subscriptions.of_chat(supergroup.id)
+        assert [s.chat_id for s in held] == [supergroup.id]
 
 
 async def test_an_admin_file_must_be_text(api: LocalBotApi, app: SokhanApp) -> None:

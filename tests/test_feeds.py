@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -410,16 +411,25 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
         yield opened
 
 
+Fetch = Callable[..., Awaitable[FetchResult]]
+
+
+@pytest.fixture
+def fetch(client: httpx.AsyncClient, guard: AddressGuard) -> Fetch:
+    """``fetch_feed`` through the test client, with the guard that lets the test server through."""
+    return functools.partial(fetch_feed, client, guard=guard)
+
+
 LAST_MODIFIED = "Wed, 10 Dec 2025 06:00:00 GMT"
 
 
-async def test_fetch_then_not_modified(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_fetch_then_not_modified(server: FeedServer, fetch: Fetch) -> None:
     server.set("/rss", RSS, etag='"v1"', last_modified=LAST_MODIFIED)
-    first = await fetch_feed(client, guard=guard, url=server.url("/rss"))
+    first = await fetch(server.url("/rss"))
     assert first == FetchResult(changed=True, body=RSS, etag='"v1"', last_modified=LAST_MODIFIED)
     assert len(parse_feed(first.body, server.url("/rss")).entries) == 3
 
-    again = await fetch_feed(client, guard=guard, url=server.url("/rss"), etag=first.etag, last_modified=first.last_modified)
+    again = await fetch(server.url("/rss"), etag=first.etag, last_modified=first.last_modified)
     assert again == FetchResult(changed=False, body=b"", etag='"v1"', last_modified=LAST_MODIFIED)
     assert [(r.status, r.if_none_match, r.if_modified_since) for r in server.requests] == [
         (200, None, None), (304, '"v1"', LAST_MODIFIED)
@@ -427,24 +437,24 @@ async def test_fetch_then_not_modified(guard: AddressGuard, server: FeedServer, 
     assert {r.user_agent for r in server.requests} == {USER_AGENT}
 
 
-async def test_not_modified_by_date_alone(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_not_modified_by_date_alone(server: FeedServer, fetch: Fetch) -> None:
     server.set("/rss", RSS, last_modified=LAST_MODIFIED)
-    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), last_modified=LAST_MODIFIED)
+    result = await fetch(server.url("/rss"), last_modified=LAST_MODIFIED)
     assert result == FetchResult(changed=False, body=b"", etag=None, last_modified=LAST_MODIFIED)
     assert [(r.status, r.if_none_match) for r in server.requests] == [(304, None)]
 
 
-async def test_not_modified_keeps_validators_the_server_did_not_resend(guard: AddressGuard, 
-    server: FeedServer, client: httpx.AsyncClient
+async def test_not_modified_keeps_validators_the_server_did_not_resend(
+    server: FeedServer, fetch: Fetch
 ) -> None:
     server.set("/rss", RSS, etag='"v1"')  # no Last-Modified on the 304
-    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
+    result = await fetch(server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
     assert result == FetchResult(changed=False, body=b"", etag='"v1"', last_modified=LAST_MODIFIED)
 
 
-async def test_changed_feed_comes_with_new_validators(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_changed_feed_comes_with_new_validators(server: FeedServer, fetch: Fetch) -> None:
     server.set("/rss", ATOM, etag='"v2"', content_type="application/atom+xml")
-    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
+    result = await fetch(server.url("/rss"), etag='"v1"', last_modified=LAST_MODIFIED)
     assert result == FetchResult(changed=True, body=ATOM, etag='"v2"', last_modified=None)
     assert [(r.status, r.if_none_match) for r in server.requests] == [(200, '"v1"')]
 
@@ -454,34 +464,34 @@ async def test_changed_feed_comes_with_new_validators(guard: AddressGuard, serve
     [(500, "HTTP 500 Internal Server Error"), (503, "HTTP 503 Service Unavailable"),
      (404, "HTTP 404 Not Found"), (403, "HTTP 403 Forbidden"), (410, "HTTP 410 Gone")],
 )
-async def test_http_error(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient, status: int, reason: str) -> None:
+async def test_http_error(server: FeedServer, fetch: Fetch, status: int, reason: str) -> None:
     server.set("/rss", b"<html>error page</html>", status=status, content_type="text/html")
     with pytest.raises(FeedError, match=f"^{reason}$"):
-        await fetch_feed(client, guard=guard, url=server.url("/rss"))
+        await fetch(server.url("/rss"))
 
 
-async def test_unknown_path_is_an_http_error(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_unknown_path_is_an_http_error(server: FeedServer, fetch: Fetch) -> None:
     with pytest.raises(FeedError, match=r"^HTTP 404 Not Found$"):
-        await fetch_feed(client, guard=guard, url=server.url("/missing"))
+        await fetch(server.url("/missing"))
 
 
 @pytest.mark.parametrize("content_length", [True, False], ids=["declared", "streamed"])
-async def test_oversized_body(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient, content_length: bool) -> None:
+async def test_oversized_body(server: FeedServer, fetch: Fetch, content_length: bool) -> None:
     server.set("/rss", b"x" * 1001, content_length=content_length)
     with pytest.raises(FeedError, match=r"^the feed is larger than 1,000 bytes$"):
-        await fetch_feed(client, guard=guard, url=server.url("/rss"), max_bytes=1000)
+        await fetch(server.url("/rss"), max_bytes=1000)
 
 
-async def test_body_of_exactly_the_limit(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_body_of_exactly_the_limit(server: FeedServer, fetch: Fetch) -> None:
     server.set("/rss", b"x" * 1000, content_length=False)
-    result = await fetch_feed(client, guard=guard, url=server.url("/rss"), max_bytes=1000)
+    result = await fetch(server.url("/rss"), max_bytes=1000)
     assert len(result.body) == 1000
 
 
-async def test_default_limit(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_default_limit(server: FeedServer, fetch: Fetch) -> None:
     server.set("/rss", b" " * (MAX_FEED_BYTES + 1), content_length=False)
     with pytest.raises(FeedError, match=r"^the feed is larger than 5 MiB$"):
-        await fetch_feed(client, guard=guard, url=server.url("/rss"))
+        await fetch(server.url("/rss"))
 
 
 async def test_timeout(guard: AddressGuard, server: FeedServer) -> None:
@@ -491,10 +501,10 @@ async def test_timeout(guard: AddressGuard, server: FeedServer) -> None:
             await fetch_feed(impatient, guard=guard, url=server.url("/rss"))
 
 
-async def test_dropped_connection(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_dropped_connection(server: FeedServer, fetch: Fetch) -> None:
     server.set("/rss", RSS, drop=True)
     with pytest.raises(FeedError, match=r"^cannot fetch the feed: \S"):
-        await fetch_feed(client, guard=guard, url=server.url("/rss"))
+        await fetch(server.url("/rss"))
     assert [(r.path, r.status) for r in server.requests] == [("/rss", None)]
 
 
@@ -508,27 +518,27 @@ async def test_connection_refused(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
-async def test_redirect_followed(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient, status: int) -> None:
+async def test_redirect_followed(server: FeedServer, fetch: Fetch, status: int) -> None:
     server.redirect("/old-rss", "/rss", status=status)  # a relative Location
     server.set("/rss", RSS, etag='"v1"')
-    result = await fetch_feed(client, guard=guard, url=server.url("/old-rss"), etag='"v0"')
+    result = await fetch(server.url("/old-rss"), etag='"v0"')
     assert result == FetchResult(changed=True, body=RSS, etag='"v1"', last_modified=None)
     assert [(r.path, r.status, r.if_none_match) for r in server.requests] == [
         ("/old-rss", status, '"v0"'), ("/rss", 200, '"v0"')
     ]
 
 
-async def test_redirect_chain_up_to_the_limit(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_redirect_chain_up_to_the_limit(server: FeedServer, fetch: Fetch) -> None:
     for hop in range(MAX_REDIRECTS):
         server.redirect(f"/hop{hop}", server.url(f"/hop{hop + 1}"))
     server.set(f"/hop{MAX_REDIRECTS}", RSS)
-    assert (await fetch_feed(client, guard=guard, url=server.url("/hop0"))).body == RSS
+    assert (await fetch(server.url("/hop0"))).body == RSS
 
 
-async def test_redirect_loop(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_redirect_loop(server: FeedServer, fetch: Fetch) -> None:
     server.redirect("/loop", "/loop")
     with pytest.raises(FeedError, match=f"^more than {MAX_REDIRECTS} redirects$"):
-        await fetch_feed(client, guard=guard, url=server.url("/loop"))
+        await fetch(server.url("/loop"))
     assert len(server.requests) == MAX_REDIRECTS + 1
 
 
@@ -540,16 +550,14 @@ async def test_redirect_loop(guard: AddressGuard, server: FeedServer, client: ht
         ("javascript:alert(1)", "^cannot fetch the feed: "),  # httpx refuses to even parse it
     ],
 )
-async def test_redirect_off_the_web(guard: AddressGuard, 
-    server: FeedServer, client: httpx.AsyncClient, location: str, reason: str
-) -> None:
+async def test_redirect_off_the_web(server: FeedServer, fetch: Fetch, location: str, reason: str) -> None:
     server.redirect("/rss", location)
     with pytest.raises(FeedError, match=reason):
-        await fetch_feed(client, guard=guard, url=server.url("/rss"))
+        await fetch(server.url("/rss"))
     assert [r.path for r in server.requests] == ["/rss"]
 
 
-async def test_fetch_refuses_a_bad_url_before_asking(guard: AddressGuard, server: FeedServer, client: httpx.AsyncClient) -> None:
+async def test_fetch_refuses_a_bad_url_before_asking(server: FeedServer, fetch: Fetch) -> None:
     with pytest.raises(FeedError, match="only http:// and https://"):
-        await fetch_feed(client, guard=guard, url="file:///etc/passwd")
+        await fetch("file:///etc/passwd")
     assert server.requests == []

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from storage.ingest import Ingestor
-from storage.sources.files import MAX_FILE_BYTES, decode, expand_paths
-from storage.models import IngestStatus
-from storage.errors import RejectedText
 from storage.db.store import Store
+from storage.errors import RejectedText
+from storage.ingest import Ingestor
+from storage.models import IngestStatus
+from storage.sources.files import MAX_FILE_BYTES, decode, expand_paths
 from tests.conftest import SEED_000, SEED_003, SEEDS
 
 SEED_TEXT = SEED_000.read_text(encoding="utf-8")

@@ -135,12 +135,6 @@ def build_app(api: LocalBotApi) -> Application[Any, Any, Any, Any, Any, Any]:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    async with LocalBotApi() as server:
-        yield server
-
-
-@pytest.fixture
 async def app(api: LocalBotApi) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """The application polling the local server, as in production."""
     application = build_app(api)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from storage.analysis import analyze_text
+from storage.db.store import Store
+from storage.db.subscriptions import MAX_SUBSCRIPTIONS
 from storage.ingest import Ingestor
 from storage.models import Chat, IngestStatus, Origin, OriginKind, SubscribeStatus, SubscriptionKind
-from storage.db.subscriptions import MAX_SUBSCRIPTIONS
-from storage.db.store import Store
 from tests.conftest import SEED_000, SEED_003
 
 ALICE, BOB, CAROL, DAVE = (Chat(i, "private") for i in (1, 2, 3, 4))
@@ -32,7 +32,7 @@ async def queued_chats(store: Store, article_id: int | None) -> set[int]:
 
 
 async def test_each_kind_of_subscription_gets_what_it_asked_for(store: Store, ingestor: Ingestor) -> None:
-    subs, deliveries = store.subscriptions, store.deliveries
+    subs = store.subscriptions
     await subs.subscribe_all(ALICE)
     await subs.subscribe_query(BOB, "اطلاعرسانی")  # ZWNJ lost, as people type it
     await subs.subscribe_query(CAROL, "بودجه -قم")
@@ -70,7 +70,7 @@ async def test_duplicates_and_unmatched_articles_queue_nothing(store: Store, ing
 
 
 async def test_subscribing_twice_and_the_limit(store: Store) -> None:
-    subs, deliveries = store.subscriptions, store.deliveries
+    subs = store.subscriptions
     first = await subs.subscribe_query(ALICE, "روابط عمومی")
     again = await subs.subscribe_query(ALICE, "  روابط   عمومی ")
     assert first

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
-from storage.analysis import analyze_text
-from storage.ingest import Ingestor
-from storage.models import Article, Origin, OriginKind, Quote, Speaker
 from storage.analysis.quotes import Match, extract, match, short_name, subject
 from storage.db.store import Store
+from storage.ingest import Ingestor
+from storage.models import Article, Origin, OriginKind, Quote, Speaker
 from storage.text.letters import ZWNJ
-from storage.text.normalize import TextNormalizer
 from tests.conftest import SEED_000, SEED_003, SEEDS
 
 Z = ZWNJ
@@ -45,11 +42,6 @@ SEED_003_QUOTES = [
     (5, "افزود:", "امروزه روابط عمومی"),
     (6, "خاطرنشان کرد:", "در انتصابات مدیران"),
 ]
-
-
-@pytest.fixture(scope="module")
-def seeds(normalizer: TextNormalizer) -> dict[Path, Article]:
-    return {path: analyze_text(path.read_text(encoding="utf-8"), normalizer) for path in (SEED_000, SEED_003)}
 
 
 def _extract(*paragraphs: str, kicker: str | None = None) -> list[tuple[str, str]]:
@@ -354,15 +346,7 @@ def _sokhan(*args: str | Path) -> tuple[int, str]:
     return main([str(a) for a in args], out=out), out.getvalue()
 
 
-@pytest.fixture
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An empty folder (no .env) and no SOKHAN_* settings."""
-    monkeypatch.chdir(tmp_path)
-    for key in [k for k in os.environ if k.startswith(("SOKHAN_", "TELEGRAM_"))]:
-        monkeypatch.delenv(key)
-
-
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("isolated")
 def test_cli_quotes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.db"
     assert _sokhan("ingest", SEEDS, "--db", db)[0] == 0
@@ -380,7 +364,7 @@ def test_cli_quotes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "no speaker matches" in capsys.readouterr().err
 
 
-@pytest.mark.usefixtures("_isolated")
+@pytest.mark.usefixtures("isolated")
 def test_cli_analyze_has_quotes_and_speakers() -> None:
     code, out = _sokhan("analyze", SEED_003, "--json")
     data = json.loads(out)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.render import snippet_html
+from storage.db.store import Store
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
-from bot.render import snippet_html
 from storage.search import MAX_QUERY_CHARS
-from storage.db.store import Store
 from tests.conftest import SEED_000, SEED_003, SEEDS
 
 Z = "\u200c"

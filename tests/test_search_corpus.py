@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from storage.db.store import Store
 from storage.ingest import Ingestor
 from storage.models import Origin, OriginKind
-from storage.db.store import Store
 from tests.conftest import SEED_000, SEED_003
 from tests.irnews import IRNEWS, NewsItem, news_items
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
-import contextlib
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from storage.db.migrations import MIGRATIONS, migrate, statements
-from storage.models import Article, IngestStatus, Origin, OriginKind
 from storage.db.store import Store
+from storage.models import Article, IngestStatus, Origin, OriginKind
 from storage.text.letters import ZWNJ
 
 ORIGIN = Origin(OriginKind.FILE, "statements/a.txt")

@@ -12,11 +12,11 @@ import pytest
 
 from bot.cli import main
 from storage.analysis import analyze_text
-from storage.models import Article
-from storage.text.sentences import split_sentences
-from storage.db.store import Store
 from storage.analysis.summary import MAX_HEADLINE_CHARS, MAX_SUMMARY_CHARS, headline, shorten, summarize
+from storage.db.store import Store
+from storage.models import Article
 from storage.text.normalize import TextNormalizer
+from storage.text.sentences import split_sentences
 from tests.conftest import SEED_000, SEED_003, SEEDS
 from tests.irnews import IRNEWS, news_items
 
@@ -31,11 +31,6 @@ def assert_summary_invariants(summary: Sequence[str], paragraphs: Sequence[str])
     position = -1
     for sentence in summary:  # each found after the one before: whole, in order, no repeats
         position = sentences.index(sentence, position + 1)
-
-
-@pytest.fixture(scope="module")
-def seeds(normalizer: TextNormalizer) -> dict[Path, Article]:
-    return {path: analyze_text(path.read_text(encoding="utf-8"), normalizer) for path in (SEED_000, SEED_003)}
 
 
 @pytest.mark.parametrize("seed", [SEED_000, SEED_003])

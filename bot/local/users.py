@@ -225,25 +225,29 @@ class Simulation:
 
     # --- users pressing buttons and querying inline ---
 
-    def user_presses(self, message: SentMessage, button: str | int, *, user: LocalUser | None = None) -> int:
+    def user_presses(self, message: SentMessage, button: str | int, *, user: LocalUser | None = None,
+                     data: str | None = None) -> int:
         """A user presses an inline button (by its text, or by index counting across rows from 0).
 
         The message's current state counts, so a button removed by an edit can't be pressed.
-        Returns the update id, which is also the callback query's id.
+        ``data`` replaces the button's callback data: what a modified client can send, to
+        forge a press or replay one copied from another chat. Returns the update id, which
+        is also the callback query's id.
         """
         world = self._world
         record = self._current(message)
         rows = record.json.get("reply_markup", {}).get("inline_keyboard", [])
-        data = _pick_button([b for row in rows for b in row], button)
-        if "callback_data" not in data:
-            raise ValueError(f"button {data.get('text')!r} sends no callback query")
+        picked = _pick_button([b for row in rows for b in row], button)
+        if "callback_data" not in picked:
+            raise ValueError(f"button {picked.get('text')!r} sends no callback query")
+        sent = picked["callback_data"] if data is None else data
         # In a private chat it is that chat's user who presses; an inline message's, its sender.
         owner = record.sender_id if record.via_bot else record.chat_id
         presser = user or world.users.get(owner) or DEFAULT_USER
         query_id = str(world.next_update_id)
         world.open_callback_queries.add(query_id)
         payload: dict[str, Any] = {"id": query_id, "from": presser.to_json(),
-                                   "chat_instance": str(record.chat_id), "data": data["callback_data"]}
+                                   "chat_instance": str(record.chat_id), "data": sent}
         if record.inline_message_id:
             payload["inline_message_id"] = record.inline_message_id
         else:

@@ -100,13 +100,14 @@ class AddressGuard:
 
     async def resolve(self, host: str, port: int) -> str:
         """The address to connect to for ``host``, after checking every address it has."""
+        unknown = FeedError(FeedProblem.UNKNOWN_HOST, f"cannot fetch the feed: {host} has no address")
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError):
-            raise FeedError(FeedProblem.UNKNOWN_HOST, f"cannot fetch the feed: {host} does not resolve") from None
+            raise unknown from None
         addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
         if not addresses:
-            raise FeedError(FeedProblem.UNKNOWN_HOST, f"cannot fetch the feed: {host} does not resolve")
+            raise unknown
         let_through = self.allow_private or (host, port) in self.allowed
         if not let_through and not all(is_public(a) for a in addresses):
             raise FeedError(FeedProblem.PRIVATE, f"{host} is on a private, loopback or reserved network")
