@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -23,7 +24,7 @@ from storage.errors import FeedError, FeedProblem, RejectedText
 from storage.ingest import Ingestor
 from storage.models import Feed, IngestStatus, Origin, OriginKind
 from storage.sources.feedparse import ParsedFeed, parse_feed
-from storage.sources.fetch import AddressGuard, fetch_feed
+from storage.sources.fetch import AddressGuard, check_address, fetch_feed
 from storage.text.letters import persian_digits
 
 log = logging.getLogger(__name__)
@@ -46,30 +47,50 @@ class FeedPoller:
         self._report = report
         self._published = published
         self._slots = asyncio.Semaphore(PARALLEL)
-        self._lock = asyncio.Lock()
-        self._round: asyncio.Task[None] | None = None
+        # Each feed polls in a task of its own: a slow one holds up nothing but itself.
+        self._polling: dict[int, asyncio.Task[None]] = {}
+        self._scan: asyncio.Task[list[asyncio.Task[None]]] | None = None
+
+    async def check(self, url: str) -> str:
+        """A feed address an admin typed, cleaned up, or ``FeedError``: the same rules as fetching."""
+        return await check_address(self._guard, url)
 
     def kick(self) -> None:
-        """Start a round in the background, unless one is running. The JobQueue's tick
+        """Start polling the feeds that are due, in the background. The JobQueue's tick
         returns at once, so a slow feed never holds up the bot's shutdown."""
-        if self._round is None or self._round.done():
-            self._round = asyncio.create_task(self.poll_due(), name="feeds")
+        if self._scan is None or self._scan.done():
+            self._scan = asyncio.create_task(self._start_due(), name="feeds")
 
-    async def close(self) -> None:
-        """Abandon a round in progress (a feed cut off is polled again next time) and let go
-        of the connections."""
-        if self._round is not None:
-            self._round.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._round
-            self._round = None
-        await self._client.aclose()
+    async def _start_due(self) -> list[asyncio.Task[None]]:
+        """A task for each feed whose time has come and that is not being polled already."""
+        started = []
+        for feed in await self._store.feeds.due(time.time()):
+            if feed.id in self._polling:
+                continue
+            task = asyncio.create_task(self._guarded(feed), name=f"feed-{feed.id}")
+            self._polling[feed.id] = task
+            task.add_done_callback(functools.partial(self._finished, feed.id))
+            started.append(task)
+        return started
+
+    def _finished(self, feed_id: int, _: asyncio.Task[None]) -> None:
+        self._polling.pop(feed_id, None)
 
     async def poll_due(self) -> None:
-        """Poll every feed whose time has come (one round at a time)."""
-        async with self._lock:
-            feeds = await self._store.feeds.due(time.time())
-            await asyncio.gather(*(self._guarded(feed) for feed in feeds))
+        """Poll every feed whose time has come, and wait for those polls to end."""
+        await asyncio.gather(*await self._start_due())
+
+    async def close(self) -> None:
+        """Abandon the polls in progress (a feed cut off is polled again next time) and let
+        go of the connections."""
+        tasks = [t for t in (self._scan, *self._polling.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._scan = None
+        self._polling.clear()
+        await self._client.aclose()
 
     async def _guarded(self, feed: Feed) -> None:
         async with self._slots:

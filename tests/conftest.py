@@ -4,16 +4,20 @@ the seeds, the local Bot API server, and talking to the bot through it."""
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.app import SokhanApp, build_application
+from bot.config import Settings
 from bot.local import DEFAULT_USER, LocalBotApi, LocalChat, LocalUser, SentMessage
 from storage.analysis import analyze_text
 from storage.db.store import Store
 from storage.ingest import Ingestor
-from storage.models import Article
+from storage.models import Article, Origin, OriginKind
+from storage.sources.fetch import AddressGuard
 from storage.text.normalize import TextNormalizer, shared_normalizer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +80,31 @@ async def say(api: LocalBotApi, text: str, *, user: LocalUser = DEFAULT_USER,
     """``user`` sends ``text`` (in private, or in ``chat``); the bot's next reply there."""
     api.user_sends(text, user=user, chat=chat)
     return await api.wait_for_reply(chat.id if chat else user.id, timeout=10)
+
+
+@pytest.fixture
+async def archive(tmp_path: Path) -> Path:
+    """A database file holding the seeds and seven short notices, enough for a second page of
+    ``/find اطلاع رسانی``."""
+    path = tmp_path / "bot.db"
+    async with await Store.open(path) as store:
+        ingestor = Ingestor(store)
+        async for _ in ingestor.ingest_paths([SEEDS]):
+            pass
+        for i in range(7):
+            await ingestor.ingest_text(
+                f"اطلاعیه شماره {i}\n\nمعاون استاندار گفت: اطلاع رسانی درباره طرح {i}"
+                " تا پایان ماه انجام می‌شود.",
+                Origin(OriginKind.TEXT, f"notice-{i}"),
+            )
+    return path
+
+
+def local_app(api: LocalBotApi, db: Path, *, admins: Iterable[int] = (), feeds_port: int | None = None,
+              rate_limit: bool = False, **settings: Any) -> SokhanApp:
+    """The bot against the local Bot API server, as production builds it; feeds only from
+    ``feeds_port`` on loopback, backoff shortened for tests."""
+    config = Settings(db_path=db, admin_ids=frozenset(admins), **settings)
+    guard = AddressGuard.allowing([("127.0.0.1", feeds_port)] if feeds_port else [])
+    return build_application(config, base_url=api.base_url, base_file_url=api.base_file_url,
+                             rate_limit=rate_limit, retry_base=0.05, feed_guard=guard)

@@ -21,36 +21,20 @@ from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.local import DEFAULT_USER, LocalBotApi, LocalChat
 from bot.render import MAX_MESSAGE_CHARS
-from storage.db.store import Store
-from storage.ingest import Ingestor
-from storage.models import Origin, OriginKind
-from tests.conftest import ROOT, SEEDS, say
+from tests.conftest import ROOT, SEEDS, local_app, say
 
 ME = DEFAULT_USER.id
 GROUP = LocalChat.group(-100_555, "خبرنگاران")
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> Path:
-    path = tmp_path / "bot.db"
-    async with await Store.open(path) as store:
-        ingestor = Ingestor(store)
-        async for _ in ingestor.ingest_paths([SEEDS]):
-            pass
-        for i in range(7):  # enough results for a second page of /find اطلاع رسانی
-            await ingestor.ingest_text(
-                f"اطلاعیه شماره {i}\n\nمعاون استاندار گفت: اطلاع رسانی درباره طرح {i}"
-                " تا پایان ماه انجام می‌شود.",
-                Origin(OriginKind.TEXT, f"notice-{i}"),
-            )
-    return path
+def db(archive: Path) -> Path:
+    return archive
 
 
 @pytest.fixture
 async def app(api: LocalBotApi, db: Path) -> AsyncIterator[SokhanApp]:
-    application = build_application(Settings(db_path=db), base_url=api.base_url,
-                                    base_file_url=api.base_file_url, rate_limit=False)
-    async with polling(application):
+    async with polling(local_app(api, db)) as application:
         yield application
 
 

@@ -17,14 +17,12 @@ from typing import Any
 import pytest
 
 from bot import strings
-from bot.app import SokhanApp, build_application, polling
-from bot.config import Settings
+from bot.app import SokhanApp, polling
 from bot.local import LocalBotApi, LocalChat, LocalUser
 from storage.db.store import Store
 from storage.models import Chat, Origin, OriginKind
-from storage.sources.fetch import AddressGuard
 from storage.text.letters import persian_digits
-from tests.conftest import ROOT, SEED_000, SEED_003, say
+from tests.conftest import ROOT, SEED_000, SEED_003, local_app, say
 from tests.feedserver import FeedServer
 
 ADMIN = LocalUser(7, "مدیر", username="pr_admin")
@@ -39,13 +37,11 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "bot.db"
 
 
-def make_app(api: LocalBotApi, db: Path, *, rate_limit: bool = False, feeds_from: FeedServer | None = None,
+def make_app(api: LocalBotApi, db: Path, *, feeds_from: FeedServer | None = None,
              **settings: Any) -> SokhanApp:
-    """The bot against the local Bot API; feeds only from ``feeds_from``'s loopback port."""
-    config = Settings(db_path=db, admin_ids=frozenset({ADMIN.id}), **settings)
-    guard = AddressGuard.allowing([("127.0.0.1", feeds_from.port)] if feeds_from else [])
-    return build_application(config, base_url=api.base_url, base_file_url=api.base_file_url,
-                             rate_limit=rate_limit, retry_base=0.05, feed_guard=guard)
+    """The bot with ADMIN as its administrator; feeds only from ``feeds_from``."""
+    port = feeds_from.port if feeds_from else None
+    return local_app(api, db, admins={ADMIN.id}, feeds_port=port, **settings)
 
 
 @pytest.fixture

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
+import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,8 +16,8 @@ from storage.analysis import analyze_text
 from storage.db.store import Store
 from storage.db.subscriptions import MAX_SUBSCRIPTIONS
 from storage.ingest import Ingestor
-from storage.models import Chat, IngestStatus, Origin, OriginKind, SubscribeStatus, SubscriptionKind
-from tests.conftest import SEED_000, SEED_003
+from storage.models import Chat, Delivery, IngestStatus, Origin, OriginKind, SubscribeStatus, SubscriptionKind
+from tests.conftest import ROOT, SEED_000, SEED_003
 
 ALICE, BOB, CAROL, DAVE = (Chat(i, "private") for i in (1, 2, 3, 4))
 GROUP = Chat(-100_1, "supergroup", "خبرنگاران")
@@ -248,3 +251,62 @@ async def test_the_migration_adds_distribution_to_an_existing_database(tmp_path:
     async with await Store.open(path) as store:  # opening again migrates nothing twice
         assert await store.schema_version() == store.latest_schema_version()
         assert (await Ingestor(store).ingest_file(SEED_003)).queued == 1
+
+
+async def test_deliveries_are_taken_once_under_concurrent_reads_and_writes(
+    store: Store, ingestor: Ingestor, tmp_path: Path
+) -> None:
+    """The broadcast's loop — take what is due, mark it sent — beside searches that hold
+    the read side busy, statements stored meanwhile, and an ingest from another process."""
+    chats = [Chat(10_000 + i, "private") for i in range(200)]
+    for chat in chats:
+        await store.subscriptions.subscribe_all(chat)
+    await ingestor.ingest_file(SEED_000)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"{i}.txt").write_text(note(100 + i, f"خبر شماره {i} دربارهٔ اطلاع رسانی است.")[0],
+                                         encoding="utf-8")
+    stop = asyncio.Event()
+
+    async def reader() -> None:
+        while not stop.is_set():
+            await store.search("اطلاع رسانی")
+            await store.latest_articles(5)
+            await store.speakers(10)
+
+    async def writer() -> None:
+        for i in range(3):
+            await ingestor.ingest_text(*note(i, f"اطلاعیهٔ شماره {i} دربارهٔ بودجه."))
+
+    other_process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "ingest", "--db", str(store.path), str(folder),
+        cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    readers = [asyncio.create_task(reader()) for _ in range(8)]
+    writing = asyncio.create_task(writer())
+    taken: Counter[int] = Counter()
+    busy: set[int] = set()
+
+    async def send(delivery: Delivery) -> None:
+        taken[delivery.id] += 1
+        await asyncio.sleep(0)
+        await store.deliveries.sent(delivery.id, 1)
+        busy.discard(delivery.chat_id)
+
+    while True:
+        due = await store.deliveries.due(time.time() + 1, 16, busy)
+        if not due:
+            if writing.done() and other_process.returncode is not None \
+                    and await store.deliveries.next_due() is None:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(other_process.wait(), 0.05)
+            continue
+        busy.update(d.chat_id for d in due)
+        await asyncio.gather(*(send(d) for d in due))
+    stop.set()
+    await asyncio.gather(*readers, writing)
+    assert other_process.returncode == 0
+    assert max(taken.values()) == 1  # none taken again after it was marked sent
+    assert sum(taken.values()) == len(chats) * 7  # every statement to every chat
+    assert await store.deliveries.counts() == {"pending": 0, "sent": len(chats) * 7, "failed": 0}

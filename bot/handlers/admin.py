@@ -170,8 +170,9 @@ def feed_problem(exc: FeedError) -> str:
 
 
 async def _add_feed(update: Update, context: SokhanContext, url: str) -> None:
+    poller = context.bot_data.feeds
     try:
-        url = check_feed_url(url)
+        url = await poller.check(url) if poller is not None else check_feed_url(url)
     except FeedError as exc:
         await reply(update, strings.FEED_BAD_URL.format(reason=feed_problem(exc)))
         return
@@ -183,8 +184,8 @@ async def _add_feed(update: Update, context: SokhanContext, url: str) -> None:
         await reply(update, strings.FEED_EXISTS.format(id=digits(added.id)))
     else:
         await reply(update, strings.FEED_ADDED.format(id=digits(added.id), url=escape(added.url)))
-        if context.bot_data.feeds is not None:  # read it now, not at the next round
-            context.bot_data.feeds.kick()
+        if poller is not None:  # read it now, not at the next round
+            poller.kick()
 
 
 async def _remove_feed(update: Update, context: SokhanContext, text: str) -> None:

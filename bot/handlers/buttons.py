@@ -44,10 +44,10 @@ _KEYED: dict[Action, Keyed] = {
 async def button(update: Update, context: SokhanContext) -> None:
     """Check the pressed button's data for this chat, then do what it stands for."""
     query = update.callback_query
-    if query is None or not query.data:
+    if query is None:
         return
     chat_id = chat_id_of(update)
-    callback = context.codec.decode(chat_id, query.data) if query.message is not None else None
+    callback = context.codec.decode(chat_id, query.data) if query.message and query.data else None
     if callback is None:
         await expired(update)
         return

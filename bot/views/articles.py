@@ -24,7 +24,7 @@ def article_buttons(buttons: Buttons, article_id: int) -> InlineKeyboardMarkup:
 def summary_text(stored: StoredArticle) -> str:
     a = stored.article
     lines = [f"<b>{escape(headline(a))}</b>", byline(a.date, a.source),
-             "", escape(a.summary or a.lead), "", f"#{stored.id}"]
+             "", escape(a.summary or a.lead), "", f"#{digits(stored.id)}"]
     return "\n".join(lines)
 
 

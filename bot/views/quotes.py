@@ -18,7 +18,7 @@ MAX_CHOICES = 10
 
 def _quote_block(item: StoredQuote, link: str) -> str:
     date = jalali(item.date)
-    source = f'<a href="{escape(link)}">#{item.article_id}</a>' + (f" · {date}" if date else "")
+    source = f'<a href="{escape(link)}">#{digits(item.article_id)}</a>' + (f" · {date}" if date else "")
     return f"«{escape(item.quote.text)}»\n— {source}"
 
 

@@ -11,6 +11,7 @@ beside the write.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import queue
@@ -96,6 +97,42 @@ class _Writer(threading.Thread):
             job.loop.call_soon_threadsafe(_settle, job.future, result, error)
 
 
+class _Pool:
+    """The read connections, handed out first come, first served.
+
+    A connection given back goes straight to the reader that has waited longest: with a
+    plain queue, a task that gives one back and asks again at once would take it before
+    the waiter woke, and a busy searcher could starve the broadcast's reads.
+    """
+
+    def __init__(self) -> None:
+        self._free: collections.deque[aiosqlite.Connection] = collections.deque()
+        self._waiting: collections.deque[asyncio.Future[aiosqlite.Connection]] = collections.deque()
+
+    async def take(self) -> aiosqlite.Connection:
+        if self._free and not self._waiting:
+            return self._free.popleft()
+        waiter: asyncio.Future[aiosqlite.Connection] = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # handed one just as we gave up
+                self.give(waiter.result())
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiting.remove(waiter)
+            raise
+
+    def give(self, conn: aiosqlite.Connection) -> None:
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(conn)
+                return
+        self._free.append(conn)
+
+
 class Database:
     """Open with ``await Database.open(path)``; ``write`` and ``read`` as above."""
 
@@ -103,9 +140,9 @@ class Database:
         self.path = path
         self._writer = writer
         self._readers = readers
-        self._pool: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._pool = _Pool()
         for reader in readers:
-            self._pool.put_nowait(reader)
+            self._pool.give(reader)
 
     @classmethod
     async def open(cls, path: Path, setup: Callable[[sqlite3.Connection], Any] | None = None,
@@ -121,7 +158,7 @@ class Database:
             for _ in range(readers):
                 reader = await _connect_reader(path)
                 db._readers.append(reader)
-                db._pool.put_nowait(reader)
+                db._pool.give(reader)
         except BaseException:
             await db.close()
             raise
@@ -141,14 +178,14 @@ class Database:
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         """A read-only connection for this read alone; each statement sees the latest commit."""
-        conn = await self._pool.get()
+        conn = await self._pool.take()
         try:
             yield conn
         finally:
             if conn.in_transaction:  # a read cut short must not pin its snapshot
                 with contextlib.suppress(sqlite3.Error):
                     await conn.rollback()
-            self._pool.put_nowait(conn)
+            self._pool.give(conn)
 
     async def close(self) -> None:
         for reader in self._readers:

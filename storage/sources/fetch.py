@@ -114,6 +114,15 @@ class AddressGuard:
         return str(addresses[0])
 
 
+async def check_address(guard: AddressGuard, url: str) -> str:
+    """``url`` checked as ``check_feed_url`` does, and its host through ``guard``: what an
+    admin adds is refused at once if it could never be fetched."""
+    url = check_feed_url(url)
+    parts = urlsplit(url)
+    await guard.resolve(parts.hostname or "", parts.port or _PORTS[parts.scheme])
+    return url
+
+
 async def fetch_feed(
     client: httpx.AsyncClient,
     url: str,
