@@ -14,7 +14,7 @@ PYTHON := $(shell for c in python3.12 python3.13 python3; do \
 	  done; done)
 endif
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test test-fast lint typecheck bench clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -33,11 +33,16 @@ run: $(STAMP)
 test: $(STAMP) lint
 	$(PY) -m pytest
 
+# The quick loop: everything but the tests over the ir-news corpus.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not corpus"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check bot storage tests benchmarks
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	$(PY) benchmarks/ingest.py
 
 clean:
