@@ -57,6 +57,8 @@ QUOTES_HEADER = "💬 <b>نقل‌قول‌های {name}</b> — صفحهٔ {pag
 SPEAKERS_HEADER = "🎙 <b>سخنگویان</b>"
 NO_SPEAKERS = "هنوز نقل‌قولی در بایگانی نیست."
 QUOTE_COUNT = "{count} نقل‌قول"
+# What a speaker is, beside its name where it is not a named person.
+SPEAKER_KIND = {"title": "سمت", "organisation": "نهاد", "anonymous": "منبع بی‌نام"}
 
 UNKNOWN_COMMAND = "فرمان «{command}» را نمی‌شناسم. فهرست فرمان‌ها: /help"
 ERROR = "متأسفم، در پاسخ به این پیام خطایی پیش آمد. لطفاً کمی بعد دوباره امتحان کنید."

@@ -30,6 +30,11 @@ class Origin:
         return f"{self.kind}:{self.ref}"
 
 
+class QuoteKind(StrEnum):
+    DIRECT = "direct"  # cued with a colon or set in «»
+    REPORTED = "reported"  # گفت که …: the reporter's words for what was said
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """Words reported as said by ``speaker`` (a canonical name, or a title where the
@@ -38,20 +43,34 @@ class Quote:
     speaker: str
     text: str
     paragraph: int
+    kind: QuoteKind = QuoteKind.DIRECT
 
     def to_json(self) -> dict[str, Any]:
-        return {"speaker": self.speaker, "text": self.text, "paragraph": self.paragraph}
+        return {"speaker": self.speaker, "text": self.text, "paragraph": self.paragraph,
+                "kind": str(self.kind)}
+
+
+class SpeakerKind(StrEnum):
+    PERSON = "person"  # named
+    TITLE = "title"  # an office never tied to a name
+    ORGANISATION = "organisation"  # a body, its statement, a medium, a government
+    ANONYMOUS = "anonymous"  # یک منبع آگاه, یکی از شهروندان: nobody to look up
 
 
 @dataclass(frozen=True, slots=True)
 class Speaker:
-    """A person (or office) quoted in an article, with the other names it goes by there."""
+    """A person (or office, body, anonymous source) quoted in an article, with the other
+    names it goes by there; ``titles`` are those of the aliases that are offices, and
+    across articles the newest first."""
 
     name: str
     aliases: tuple[str, ...] = ()
+    kind: SpeakerKind = SpeakerKind.PERSON
+    titles: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "aliases": list(self.aliases)}
+        return {"name": self.name, "aliases": list(self.aliases), "kind": str(self.kind),
+                "titles": list(self.titles)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,26 @@ from bot import strings
 from bot.callbacks import Action, Buttons
 from bot.render import escape, jalali
 from bot.views.common import View, digits, keyboard, pager
-from storage.models import Speaker, SpeakerCount, StoredQuote
+from storage.models import Speaker, SpeakerCount, SpeakerKind, StoredQuote
 
 PAGE_SIZE = 5
 MAX_CHOICES = 10
+_BUTTON_CHARS = 60  # a button shows about this much on a phone
+
+
+def describe(speaker: Speaker) -> str:
+    """The name and what tells it apart: a person's newest title, else the kind of
+    speaker (``مهدی رضایی — فرماندار قدس``, ``وزارت کشور — نهاد``)."""
+    if speaker.kind is SpeakerKind.PERSON:
+        detail = speaker.titles[0] if speaker.titles else ""
+    else:
+        detail = strings.SPEAKER_KIND.get(str(speaker.kind), "")
+    return f"{speaker.name} — {detail}" if detail else speaker.name
+
+
+def _button_label(speaker: Speaker) -> str:
+    label = describe(speaker)
+    return label if len(label) <= _BUTTON_CHARS else label[: _BUTTON_CHARS - 1] + "…"
 
 
 def _quote_block(item: StoredQuote, link: str) -> str:
@@ -31,8 +47,9 @@ def speaker_quotes_view(speaker: Speaker, items: Sequence[StoredQuote], page: in
 
 def pick_speaker_view(text: str, name: str, choices: Sequence[tuple[Speaker, str]], action: Action,
                       buttons: Buttons) -> View:
-    """Buttons for each speaker a name fits (``choices``: each with the key of its name)."""
-    rows = [[InlineKeyboardButton(speaker.name, callback_data=buttons(action, key, 1))]
+    """Buttons for each speaker a name fits (``choices``: each with the key of its name),
+    each with what tells it apart: a person's newest title, or the kind of speaker."""
+    rows = [[InlineKeyboardButton(_button_label(speaker), callback_data=buttons(action, key, 1))]
             for speaker, key in choices[:MAX_CHOICES]]
     return text.format(name=escape(name)), InlineKeyboardMarkup(rows)
 
@@ -41,6 +58,7 @@ def speakers_view(counts: Sequence[SpeakerCount]) -> View:
     if not counts:
         return strings.NO_SPEAKERS, None
     lines = [strings.SPEAKERS_HEADER, ""] + [
-        f"• {escape(c.speaker.name)} — {strings.QUOTE_COUNT.format(count=digits(c.quotes))}" for c in counts
+        f"• {escape(describe(c.speaker))} — {strings.QUOTE_COUNT.format(count=digits(c.quotes))}"
+        for c in counts
     ]
     return "\n".join(lines), None

@@ -207,6 +207,69 @@ MIGRATIONS: tuple[Migration, ...] = (
             value TEXT NOT NULL
         ) STRICT;
     """),
+    Migration(6, "speaker kinds, titles and surnames", """
+        -- The analysis tables again, with what speakers now carry: a kind (person, title,
+        -- organisation, anonymous), which aliases are titles, and the surnames of full
+        -- names, by which a bare surname joins the one full name it fits. They hold only
+        -- derived data: dropped and made anew (so running this twice is harmless), and
+        -- refilled by the analysis rebuild that the version reset below asks for.
+        DROP TABLE IF EXISTS quotes;
+        DROP TABLE IF EXISTS speaker_aliases;
+        DROP TABLE IF EXISTS speaker_surnames;
+        DROP TABLE IF EXISTS article_speakers;
+        DROP TABLE IF EXISTS speakers;
+        -- (An empty database has nothing to rebuild: it is as analysis version 2 makes it.)
+        UPDATE derived_versions SET version = CASE WHEN EXISTS (SELECT 1 FROM articles) THEN 0 ELSE 2 END
+            WHERE name = 'analysis';
+        -- bare: a person named by surname only (ظریف), who may be one of several.
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'person'
+                CHECK (kind IN ('person', 'title', 'organisation', 'anonymous')),
+            bare INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE article_speakers (
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            speaker_id INTEGER NOT NULL REFERENCES speakers (id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'person',
+            PRIMARY KEY (article_id, speaker_id)
+        ) STRICT, WITHOUT ROWID;
+        -- title: the alias is an office the speaker held in that article (its date is
+        -- the article's), so the newest title of a person is known.
+        CREATE TABLE speaker_aliases (
+            speaker_id INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            alias TEXT NOT NULL,
+            key TEXT NOT NULL,
+            title INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (speaker_id, article_id, position),
+            FOREIGN KEY (article_id, speaker_id)
+                REFERENCES article_speakers (article_id, speaker_id) ON DELETE CASCADE
+        ) STRICT, WITHOUT ROWID;
+        CREATE TABLE quotes (
+            speaker_id INTEGER NOT NULL,
+            article_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            PRIMARY KEY (speaker_id, article_id, position),
+            FOREIGN KEY (article_id, speaker_id)
+                REFERENCES article_speakers (article_id, speaker_id) ON DELETE CASCADE
+        ) STRICT, WITHOUT ROWID;
+        -- The keys of a full name's surnames (last word, last two words), each with the
+        -- people whose name ends so.
+        CREATE TABLE speaker_surnames (
+            surname TEXT NOT NULL,
+            speaker_id INTEGER NOT NULL REFERENCES speakers (id) ON DELETE CASCADE,
+            PRIMARY KEY (surname, speaker_id)
+        ) STRICT, WITHOUT ROWID;
+    """),
 )
 
 _LEDGER = """

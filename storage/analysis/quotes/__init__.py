@@ -2,10 +2,11 @@
 names), resolution (mentions to the article's speakers) and matching (names across
 articles and queries). Pure functions over strings."""
 
-from storage.analysis.quotes.match import Match, match, speaker_key
+from storage.analysis.quotes.match import Match, is_bare_name, match, speaker_key, surname_keys
 from storage.analysis.quotes.mentions import Kind, Mention, subject
 from storage.analysis.quotes.resolve import Attribution, extract, short_name
 
 __all__ = [
-    "Attribution", "Kind", "Match", "Mention", "extract", "match", "short_name", "speaker_key", "subject",
+    "Attribution", "Kind", "Match", "Mention", "extract", "is_bare_name", "match", "short_name",
+    "speaker_key", "subject", "surname_keys",
 ]

@@ -30,6 +30,20 @@ def is_surname(short: str, full: str) -> bool:
     return any("".join(words[-k:]) == key for k in range(1, len(words)))
 
 
+def is_bare_name(name: str) -> bool:
+    """A person named by surname only (``ظریف``, ``گلی کانی``): no given name opens it."""
+    from storage.analysis.quotes.lexicon import is_given_name
+
+    words = name.split()
+    return 0 < len(words) <= 2 and not is_given_name(words[0])
+
+
+def surname_keys(name: str) -> list[str]:
+    """The keys a surname of this full name may have: its last word, its last two."""
+    words = words_of(name)
+    return ["".join(words[-k:]) for k in range(1, min(len(words) - 1, 2) + 1)]
+
+
 def same_title(a: str, b: str) -> bool:
     """Two wordings of one office: same head, and the shorter's words all in the longer."""
     ka, kb = words_of(a), words_of(b)
@@ -47,7 +61,8 @@ class Match(Enum):
 
     EXACT = 0  # the name or an alias
     SURNAME = 1  # the last words of the name
-    WORDS = 2  # whole words inside the name or an alias (فرماندار, قدس)
+    START = 2  # the first whole words of a title (رئیس‌جمهور of رئیس‌جمهوری اسلامی ایران)
+    WORDS = 3  # whole words inside the name or an alias (فرماندار, قدس)
 
 
 def match(query: str, name: str, aliases: Iterable[str] = ()) -> Match | None:
@@ -61,9 +76,24 @@ def match(query: str, name: str, aliases: Iterable[str] = ()) -> Match | None:
         return Match.EXACT
     if is_surname(query, name):
         return Match.SURNAME
+    if any(_starts(key, words_of(form)) for form in aliases):
+        return Match.START
     for form in forms:
         words = words_of(form)
         runs = ("".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
         if key in runs:
             return Match.WORDS
     return None
+
+
+def _starts(key: str, words: tuple[str, ...]) -> bool:
+    """Whether ``key`` is the first whole words of ``words``, or those words with the
+    adjectival ی (رئیس‌جمهور → رئیس جمهوری)."""
+    head = ""
+    for word in words:
+        head += word
+        if head in (key, key + "ی"):
+            return True
+        if len(head) >= len(key) + 1:
+            return False
+    return False

@@ -12,20 +12,28 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from storage.text.letters import fold
+from storage.analysis.quotes.lexicon import (
+    ANONYMOUS_HEADS,
+    COUNTRIES,
+    HONORIFIC_PHRASES,
+    HONORIFICS,
+    LOCATED_HEADS,
+    MEDIA,
+    MEDIA_PHRASES,
+    ORG_HEADS,
+    PLACES,
+    TITLE_HEADS,
+    heads,
+    is_common_word,
+    is_family_name,
+    is_given_name,
+    known_word,
+    name_like,
+)
+from storage.text.letters import ZWNJ, fold
 from storage.text.sentences import ATTRIBUTION, fold_word, stopwords
 
 # -- the words of a speaker's noun phrase -----------------------------------------
-
-
-def _heads(words: str) -> frozenset[str]:
-    """Each word's first folded word, as ``head`` compares them (``هم‌زمان`` → ``هم``)."""
-    return frozenset(fold(w).split()[0] for w in words.split())
-
-
-def _whole(words: str) -> frozenset[str]:
-    """Each word folded whole (``حجت‌الاسلام`` → ``حجت الاسلام``)."""
-    return frozenset(fold(w) for w in words.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,57 +49,26 @@ class _Phrases:
         return cls(tuple(phrases), frozenset(p[0] for p in phrases))
 
 
-# Heads of a title: "the minister of …", "the spokesman of …", "the governor of …".
-TITLE_HEADS = _heads(
-    "رئیس ریاست رئیس‌جمهور رئیسه معاون وزیر سخنگو سخنگوی نماینده نمایندگان مدیر مدیرکل"
-    " مدیرعامل دبیر دبیرکل فرماندار استاندار شهردار بخشدار دهیار فرمانده جانشین سفیر کاردار"
-    " سرکنسول کنسول دادستان قاضی بازپرس وکیل عضو کارشناس مشاور مقام مسئول مسوول متولی"
-    " سرپرست قائم‌مقام نایب امام رهبر نخست‌وزیر صدراعظم پادشاه ولیعهد شیخ مفتی پاپ سناتور"
-    " نامزد کاندیدای منتخب کارگردان بازیگر تهیه‌کننده نویسنده سرمربی مربی کاپیتان بازیکن"
-    " هافبک مهاجم دروازه‌بان پزشک متخصص فعال تحلیلگر پژوهشگر استاد مجری خواننده شاعر"
-    " فرستاده رایزن دیپلمات مذاکره‌کننده فرزند همسر کنشگر اقتصاددان جامعه‌شناس حقوقدان"
-    " روزنامه‌نگار خبرنگار"
-)
-# Offices that take a place: مقام عالی دولت در شهرستان قدس, سفیر ایران در عراق.
-_LOCATED_HEADS = _heads("نماینده مقام سفیر کاردار سرکنسول کنسول رایزن فرستاده مسئول")
-_PLACES = _heads(
-    "مجلس شهرستان استان شهر کشور منطقه سازمان شورای دولت کمیسیون مجمع اتحادیه اروپا"
-    " ایران عراق سوریه لبنان افغانستان پاکستان ترکیه روسیه چین هند ژاپن آمریکا انگلیس"
-    " فرانسه آلمان ایتالیا عربستان امارات قطر کویت عمان بحرین یمن مصر اردن فلسطین"
-    " آذربایجان ارمنستان ترکمنستان تاجیکستان ازبکستان قزاقستان ژنو وین نیویورک تهران"
-)
-# Heads of an organisation, which may speak too but is never a person.
-ORG_HEADS = _heads(
-    "وزارت سازمان ستاد شورای شورا دولت مجلس پلیس دادگاه دادستانی قوه سپاه ارتش بانک شرکت"
-    " روابط اداره دانشگاه خبرگزاری روزنامه پایگاه شبکه کمیسیون فراکسیون حزب جبهه انجمن"
-    " کانون اتحادیه فدراسیون باشگاه استانداری فرمانداری شهرداری دفتر مرکز بنیاد نهاد کاخ"
-    " سفارت کنسولگری هیئت هیات اتاق دبیرخانه کمیته مجمع"
-)
-# Courtesy words before a name, not part of it (whole tokens: حجت alone is a name).
-_HONORIFICS = _whole(
-    "آقای خانم دکتر مهندس حجت‌الاسلام حجت‌الاسلام‌والمسلمین آیت‌الله سردار سرلشکر سرتیپ"
-    " سرهنگ دریادار حضرت جناب سرکار"
-)
-_HONORIFIC_PHRASES = _Phrases.of(
-    "حجت الاسلام و المسلمین", "حجت الاسلام والمسلمین", "حجت الاسلام", "آیت الله", "سرتیپ دوم",
-)
+_HONORIFIC_PHRASES = _Phrases.of(*HONORIFIC_PHRASES)
+_MEDIA_PHRASES = _Phrases.of(*MEDIA_PHRASES)
 # Words that end the subject: prepositions, time words, particles, clause openers.
-_STOPS = _heads(
+_STOPS = heads(
     "با به از در ضمن طی پس بعد قبل پیش روز امروز دیروز امشب دیشب صبح ظهر عصر شب شامگاه"
     " بامداد هم نیز همچنین هم‌چنین که را درباره برای تا چون اما ولی هنگام وقتی پیرامون یکی"
     " نسبت بر خطاب ضمنا ضمناً سپس همزمان هم‌زمان اکنون هم‌اکنون شنبه یکشنبه دوشنبه"
-    " سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه بدون طبق براساس بنابر علاوه"
+    " سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه بدون طبق براساس بنابر علاوه درخصوص درمورد"
+    " دربارهٔ"
 )
-_TIME_WORDS = _heads(
+_TIME_WORDS = heads(
     "امروز دیروز امشب دیشب روز صبح ظهر عصر شب شامگاه بامداد گذشته جاری هفته ماه سال"
     " شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه"
 )
 # A sentence that opens with these has an adjunct before its subject.
-_ADJUNCT_OPENERS = _heads(
+_ADJUNCT_OPENERS = heads(
     "در با به پس بعد قبل پیش طی ضمن از همچنین هم‌چنین سپس اما ولی همزمان هم‌زمان علاوه"
     " درباره وقتی هنگامی زمانی اگر اگرچه چون"
 )
-_DISCOURSE = _heads("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً")
+_DISCOURSE = heads("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً")
 # Openers that need no comma after them: در ادامه وزیر گفت, در پایان وی افزود.
 _OPENING_PHRASES = _Phrases.of(
     "در ادامه", "در پایان", "در ابتدا", "در همین حال", "در همین راستا", "در این راستا",
@@ -99,11 +76,11 @@ _OPENING_PHRASES = _Phrases.of(
     "در این خصوص", "در این نشست", "در این جلسه", "در این دیدار", "در این مراسم",
 )
 # Words that cannot open a speaker's name.
-_NOT_NAMES = _heads(
+_NOT_NAMES = heads(
     "این آن آنها آنان همه برخی بسیاری گزارش اطلاعیه بیانیه متن نامه پیام خبر مردم منابع منبع"
     " یک یکی هر چه کسی کسانی ما من شما هیچ چندی"
 )
-_PLURALS = _heads("منابع مقامات مسئولان مسئولین افراد اعضا کارشناسان")
+_PLURALS = heads("منابع مقامات مسئولان مسئولین افراد اعضا کارشناسان")
 # ``همانطور که X گفت:`` – the subject follows the subordinator.
 _SUBORDINATORS = _Phrases.of(
     "همانطور که", "همان طور که", "همانگونه که", "همان گونه که", "چنانکه", "چنان که",
@@ -120,6 +97,7 @@ _SKIPPED = frozenset("،,؛»")
 MAX_NAME_WORDS = 5
 _SHORT_ADJUNCT = 8  # tokens
 MAX_TITLE_WORDS = 14
+_COUNTED = 100_000  # hazm's count of an everyday word (مدارک), not a rare name (کالین)
 
 
 class Kind(Enum):
@@ -127,15 +105,27 @@ class Kind(Enum):
     NAME = "name"
     TITLE = "title"
     ORG = "org"
+    ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A speaker as one sentence names it: a name and/or a title, a pronoun, or an office."""
+    """A speaker as one sentence names it: a name and/or a title, a pronoun, an office, a
+    body, or an anonymous source (its words in ``name``).
+
+    ``evidence``, for a name: ``STRONG`` when something says it is a person's (a given or
+    family name, an honorific, «…», a title beside it); ``WEAK`` for a word no lexicon
+    knows, likely a surname; ``NONE`` for an everyday word (``مدارک``), which only a name
+    the article gives elsewhere makes a person.
+    """
 
     kind: Kind
     name: str | None = None
     title: str | None = None
+    evidence: int = 2
+
+
+STRONG, WEAK, NONE = 2, 1, 0
 
 
 # -- the speaker's noun phrase ----------------------------------------------------
@@ -229,23 +219,69 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
                 quoted = len(words)
             continue
         head = head_of(token)
-        located = (head == "در" and words and head_of(words[0]) in _LOCATED_HEADS
-                   and i + 1 < len(tokens) and head_of(tokens[i + 1]) in _PLACES)
+        located = (head == "در" and words and head_of(words[0]) in LOCATED_HEADS
+                   and i + 1 < len(tokens) and head_of(tokens[i + 1]) in PLACES)
         if (head in _STOPS and not located) or len(words) > MAX_TITLE_WORDS:
             return words, i, quoted
         words.append(token)
     return words, len(tokens), quoted
 
 
-def _strip_honorifics(words: list[str]) -> list[str]:
-    size = _starts_with(words, _HONORIFIC_PHRASES) or (1 if fold_word(words[0]) in _HONORIFICS else 0)
+def _strip_honorifics(words: list[str]) -> tuple[list[str], bool]:
+    """The words without courtesy titles before the name, and whether there were any."""
+    size = _starts_with(words, _HONORIFIC_PHRASES) or (1 if fold_word(words[0]) in HONORIFICS else 0)
     if size and len(words) > size:
-        return _strip_honorifics(words[size:])
-    return words
+        return _strip_honorifics(words[size:])[0], True
+    glued = _glued_honorific(words[0])
+    if glued:
+        return [glued, *words[1:]], True
+    return words, False
+
+
+def _glued_honorific(word: str) -> str | None:
+    """``سیدابراهیم`` → ``ابراهیم``: سید written onto a given name."""
+    if word.startswith("سید") and len(word) > 5 and is_given_name(word[3:]):
+        return word[3:]
+    return None
+
+
+def _name_words(words: list[str], given: bool) -> list[str]:
+    """The words of a name at the start of ``words``, up to the first that cannot be part
+    of one (``اسمعیل‌پور ارتفاع برف`` → ``اسمعیل‌پور``); a given name may be any word."""
+    name: list[str] = []
+    for i, word in enumerate(words[:MAX_NAME_WORDS]):
+        before_surname = (i + 1 < len(words) and is_family_name(words[i + 1])
+                          and fold_word(word) not in stopwords())
+        if not (name_like(word) or (i == 0 and (given or before_surname))):
+            break
+        name.append(word)
+    return name
+
+
+def _trailing_name(words: list[str]) -> int | None:
+    """Where a name given after its title starts (``رئیس‌جمهور حسن روحانی``), if one does:
+    a given name followed by one to three name words closing the phrase."""
+    for j in range(1, len(words) - 1):
+        rest = words[j:]
+        if is_given_name(rest[0]) and len(rest) <= 4 and len(_name_words(rest, True)) == len(rest):
+            return j
+    return None
+
+
+def _anonymous(words: list[str]) -> bool:
+    return fold_word(words[0]) in ANONYMOUS_HEADS
+
+
+def _body(words: list[str]) -> bool:
+    """An organisation, a government by its country, or a medium."""
+    first = fold_word(words[0])
+    return (head_of(words[0]) in ORG_HEADS or first in MEDIA or bool(_starts_with(words, _MEDIA_PHRASES))
+            or (len(words) <= 2 and first in COUNTRIES))
 
 
 def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Mention | None:
-    """What a subject phrase is: a title, an office, a name, or a name and its title.
+    """What a subject phrase is: a title, a body, a name, a name and its title, or an
+    anonymous source.
 
     ``quoted`` words at the start were set off by «…», which only a name is (``explicit``).
     """
@@ -253,20 +289,37 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
         return None
     if quoted:
         return _quoted_name(words, quoted)
-    words = _strip_honorifics(words)
+    if _anonymous(words):
+        return Mention(Kind.ANONYMOUS, name=" ".join(words[:MAX_NAME_WORDS + 1]))
+    words, honoured = _strip_honorifics(words)
     head = head_of(words[0])
-    if head in TITLE_HEADS:
+    if head in TITLE_HEADS and not (honoured and len(words) == 1):
+        at = _trailing_name(words)
+        if at is not None:
+            return Mention(Kind.NAME, name=" ".join(words[at:]), title=" ".join(words[:at]))
         return Mention(Kind.TITLE, title=" ".join(words))
-    if head in ORG_HEADS:
+    if _body(words):
         return Mention(Kind.ORG, name=" ".join(words))
-    # NAME TITLE without a comma: علی مطهری نماینده مردم تهران (a name has two words at
-    # least there: in جواد امام, امام is the surname).
-    split = next((i for i, w in enumerate(words) if i > 1 and head_of(w) in TITLE_HEADS), len(words))
-    name, title = words[:split], words[split:]
-    if (head in _NOT_NAMES or (head in stopwords() and not explicit) or len(name) > MAX_NAME_WORDS
-            or any(c.isdigit() for c in "".join(name)) or any(head_of(w) == "و" for w in name)):
-        return None  # nobody in particular, a clause, a date, or several people
-    return Mention(Kind.NAME, name=" ".join(name), title=" ".join(title) or None)
+    given = is_given_name(words[0])
+    # NAME TITLE without a comma: علی مطهری نماینده مردم تهران (after a given name the
+    # name has two words at least: in جواد امام, امام is the surname).
+    split = next((i for i, w in enumerate(words) if i > int(given) and head_of(w) in TITLE_HEADS), len(words))
+    if (head in _NOT_NAMES or (head in stopwords() and not explicit)
+            or any(head_of(w) == "و" for w in words[:split])):
+        return None  # nobody in particular, a clause, or several people
+    name = _name_words(words[:split], given or honoured or explicit)
+    if not name or (len(name) < split and split < len(words)):
+        return None  # a name cut short before its title is no name: a clause
+    title = " ".join(words[split:]) if len(name) == split else ""
+    if given or honoured or explicit or title or any(is_family_name(w) for w in name):
+        evidence = STRONG
+    else:
+        # A word the phrase was cut after (ارزیابی مثبتی …) must be a name; a phrase that
+        # is one word is an everyday one only when hazm counts it often.
+        least = 0 if len(name) < split else _COUNTED
+        common = is_common_word(name[0], least) and (len(name) == 1 or is_common_word(name[1]))
+        evidence = NONE if common else WEAK
+    return Mention(Kind.NAME, name=" ".join(name), title=title or None, evidence=evidence)
 
 
 def _quoted_name(words: list[str], quoted: int) -> Mention | None:
@@ -278,16 +331,60 @@ def _quoted_name(words: list[str], quoted: int) -> Mention | None:
     return Mention(Kind.NAME, name.name, title.title if title and title.kind is Kind.TITLE else None)
 
 
+# A word the last sentence's end was written onto, with no space or full stop between
+# (``می‌کندوی``, ``لرستانمدیرکل``): copy that lost the line break after a heading.
+_GLUED_STARTS = tuple(sorted(
+    {"وی", "او", "رئیس", "رییس", "معاون", "وزیر", "سخنگوی", "نماینده", "مدیرکل", "مدیرعامل",
+     "مدیر", "استاندار", "فرماندار", "شهردار", "بخشدار", "دادستان", "فرمانده", "سرپرست", "دبیر",
+     "دبیرکل", "سفیر", "رهبر", "امام", "رئیس‌جمهور", "رییس‌جمهور"}, key=len, reverse=True))
+# How a verb ends a sentence: نداریم, نکنید, می‌کند, شد, است.
+_VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کند", "دارد", "شود", "اند", "بود", "رسید", "یافت")
+
+
+def _unglued(tokens: list[str]) -> list[str]:
+    """The tokens from the last glued sentence start on (all of them when there is none)."""
+    for i in range(len(tokens) - 1, -1, -1):
+        rest = _glued_rest(tokens[i])
+        if rest:
+            return [rest, *tokens[i + 1:]]
+    return tokens
+
+
+def _glued_rest(token: str) -> str | None:
+    if len(token) < 4:
+        return None
+    for start in _GLUED_STARTS:
+        if token.endswith(start) and len(token) - len(start) >= 2:
+            before = token[: -len(start)]
+            if before[-1] == ZWNJ or (len(start) <= 2 and not before.endswith(_VERB_ENDS)):
+                continue
+            if known_word(token):
+                return None
+            return start
+    if len(token) >= 8:  # a name after a verb: نداریمموسوی, نکنیدحسینعلی
+        for cut in range(4, len(token) - 3):
+            before, rest = token[:cut], token[cut:]
+            if (before.endswith(_VERB_ENDS) and not is_given_name(before) and not known_word(token)
+                    and (is_given_name(rest) or is_family_name(rest))):
+                return rest
+    return None
+
+
 def subject(text: str) -> Mention | None:
     """The speaker named by the words before a cue (``text`` starts at the sentence start).
 
     A dropped subject (``در ادامه افزود:``) is an anaphor like ``وی``. ``None`` when the
-    words are there but name nobody in particular (``یک مقام آمریکایی``, ``منابع``).
+    words are there but name nobody in particular (``کاربران``, a clause).
     """
     text = ATTRIBUTION.sub("", text, count=1)
-    tokens = _strip_openers(_TOKEN.findall(text))
+    tokens = _strip_openers(_unglued(_TOKEN.findall(text)))
     if not tokens or _anaphor_at(tokens):
         return Mention(Kind.ANAPHOR)
+    if fold_word(tokens[0]) == "یکی" and len(tokens) > 2 and tokens[1] == "از":
+        words, _, _ = _phrase(tokens[2:])
+        if not words:
+            return None
+        return Mention(Kind.ANONYMOUS, name=" ".join(["یکی", "از", *words[:MAX_NAME_WORDS]]))
     words, used, quoted = _phrase(tokens)
     mention = classify(words, quoted)
     if mention is None or used >= len(tokens) or tokens[used - 1] not in _COMMAS:

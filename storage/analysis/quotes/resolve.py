@@ -1,12 +1,15 @@
 """Resolving the mentions of an article to its speakers, and the quotes to them.
 
-Press statements name one person many ways, so mentions are resolved in article
-order: ``وی``/``این مقام مسئول`` (or no subject at all) is the most recent speaker; a
-surname is the full name given before it; ``NAME، TITLE،`` ties a title to a name. A
-title never tied to a name is the named person holding it, else the one person the
-article names, else the person named right after it (the lede gives the title, the
-next sentence the name); the kicker likewise. A cue with nobody to resolve to (an
-unsigned announcement) yields no quote.
+Press statements name one person many ways, so the whole article is read first: every
+name it gives with evidence (a given name, an honorific, a title beside it) is known
+before any mention is resolved, so a surname met first, or a ``وی`` before the name
+(cataphora), finds its person. Then, in article order: ``وی``/``این مقام مسئول`` (or no
+subject at all) is the speaker most recently named; a surname is the full name it ends;
+``NAME، TITLE،`` ties a title to a name. A title never tied to a name is the person who
+holds it elsewhere, the person named right after it (the lede gives the title, the next
+sentence the name), or the one person the article names when that person has no title
+of their own; failing that evidence it stays a speaker of its own. A cue nobody can be
+found for (an unsigned announcement) yields no quote.
 """
 
 from __future__ import annotations
@@ -15,20 +18,42 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storage.analysis.quotes.cues import spans
+from storage.analysis.quotes.lexicon import PLURAL_TITLES
 from storage.analysis.quotes.match import is_surname, same_title, speaker_key, words_of
-from storage.analysis.quotes.mentions import ORG_HEADS, TITLE_HEADS, Kind, Mention, classify, head_of, subject
-from storage.models import Quote, Speaker
+from storage.analysis.quotes.mentions import (
+    NONE,
+    ORG_HEADS,
+    STRONG,
+    TITLE_HEADS,
+    WEAK,
+    Kind,
+    Mention,
+    classify,
+    head_of,
+    subject,
+)
+from storage.models import Quote, QuoteKind, Speaker, SpeakerKind
+
+# One article yields at most this many quotes: a statement pasted whole with thousands
+# of cues would otherwise fill /quote with one speaker and make storing it slow; no real
+# article comes near it.
+MAX_QUOTES = 300
+
+_KINDS = {Kind.NAME: SpeakerKind.PERSON, Kind.TITLE: SpeakerKind.TITLE, Kind.ORG: SpeakerKind.ORGANISATION,
+          Kind.ANONYMOUS: SpeakerKind.ANONYMOUS}
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Entity:
-    """One person (or office, or organisation) as resolution learns about it."""
+    """One person (or office, body, anonymous source) as resolution learns about it."""
 
     kind: Kind
     name: str | None = None
     titles: list[str] = field(default_factory=list)
+    own_titles: int = 0  # how many of ``titles`` the article tied to the name itself
     aliases: list[str] = field(default_factory=list)
     into: _Entity | None = None  # merged into this one
+    order: int = 0  # the mention that introduced it
 
     def root(self) -> _Entity:
         entity = self
@@ -38,144 +63,243 @@ class _Entity:
 
     @property
     def label(self) -> str:
-        return self.name or self.titles[0]
-
-    def called(self, name: str) -> bool:
-        """Whether ``name`` is this person's name or surname."""
-        return self.name is not None and (speaker_key(self.name) == speaker_key(name)
-                                          or is_surname(name, self.name))
+        return self.name or (self.titles[0] if self.titles else "")
 
     def holds(self, title: str) -> bool:
         return any(speaker_key(t) == speaker_key(title) or same_title(t, title) for t in self.titles)
 
-    def ends(self, title: str) -> bool:
-        """Whether ``title`` ends with this person's name or a surname the article gave
-        (``رئیس‌جمهور حسن روحانی``: a title and a name with no comma between)."""
-        if self.name is None:
-            return False
-        names = {speaker_key(self.name)} | {speaker_key(a) for a in self.aliases if is_surname(a, self.name)}
-        words = words_of(title)
-        return any("".join(words[-k:]) in names for k in range(1, min(len(words), 4)))
-
     def add_alias(self, alias: str | None) -> None:
-        known = {speaker_key(a) for a in self.aliases}
-        if alias and speaker_key(alias) not in known and speaker_key(alias) != speaker_key(self.label):
+        if not alias or speaker_key(alias) == speaker_key(self.label):
+            return
+        if speaker_key(alias) not in {speaker_key(a) for a in self.aliases}:
             self.aliases.append(alias)
 
-    def add_title(self, title: str | None) -> None:
+    def add_title(self, title: str | None, own: bool = False) -> None:
         if title and not any(speaker_key(t) == speaker_key(title) for t in self.titles):
             self.titles.append(title)
+            self.own_titles += own
         self.add_alias(title)
+
+
+class _People:
+    """The article's named people, indexed by the keys of their names and surnames, so a
+    mention finds its person without a pass over everyone."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, list[_Entity]] = {}
+
+    def add(self, entity: _Entity) -> None:
+        for key in _name_keys(entity.name or ""):
+            found = self.by_key.setdefault(key, [])
+            if entity not in found:
+                found.append(entity)
+
+    def find(self, name: str) -> _Entity | None:
+        """The one person ``name`` (a full name or a surname) names; ``None`` when it fits
+        nobody or several."""
+        found = {e.root() for e in self.by_key.get(speaker_key(name), ())}
+        return found.pop() if len(found) == 1 else None
+
+    def glued(self, token: str) -> _Entity | None:
+        """A person whose surname ends ``token`` (``استمونسان``: a heading written onto it)."""
+        key = speaker_key(token)
+        for cut in range(2, len(key) - 2):
+            if (found := self.find(key[cut:])) is not None:
+                return found
+        return None
+
+
+def _name_keys(name: str) -> list[str]:
+    """A name's key and its surnames' keys (the last one or two words)."""
+    words = words_of(name)
+    return ["".join(words[-k:]) for k in range(1, min(len(words), 3) + 1)] if words else []
 
 
 class _Resolver:
     """Resolves mentions in article order to entities, then merges what the article ties."""
 
-    def __init__(self) -> None:
+    def __init__(self, mentions: Sequence[Mention | None]) -> None:
         self.entities: list[_Entity] = []
+        self.people = _People()
+        self.offices: dict[str, _Entity] = {}
+        self.bodies: dict[str, _Entity] = {}
         self.last: _Entity | None = None
+        self.pending: list[_Entity] = []  # وی before anyone is named
         # Each mention's entity, and whether the mention introduced it.
         self.mentions: list[tuple[_Entity, bool]] = []
+        for mention in mentions:  # the names the article gives with evidence, first
+            if mention is not None and mention.kind is Kind.NAME and (
+                    mention.evidence == STRONG or (mention.evidence == WEAK and " " in (mention.name or ""))):
+                self._person(mention.name or "")
 
     def resolve(self, mention: Mention | None) -> _Entity | None:
         if mention is None:
             return None
         if mention.kind is Kind.ANAPHOR:
-            return self.last.root() if self.last else None
-        if mention.kind is Kind.TITLE and self._named(mention.title or ""):
-            # ``امام گفت:`` after ``جواد امام``: a surname that reads as a title.
-            mention = Mention(Kind.NAME, name=mention.title)
+            return self._anaphor()
         known = len(self.entities)
-        if mention.kind is Kind.NAME:
-            entity = self._person(mention.name or "")
-        elif mention.kind is Kind.ORG:
-            entity = self._org(mention.name or "")
-        else:
-            entity = self._office(mention.title or "")
-        entity.add_title(mention.title)
-        self.mentions.append((entity, len(self.entities) > known))
+        entity = self._entity(mention)
+        if entity is None:
+            return None
+        entity = entity.root()
+        entity.add_title(mention.title, own=mention.kind is Kind.NAME)
+        introduced = len(self.entities) > known or (entity.order < 0 and entity.kind is Kind.NAME)
+        if introduced:
+            entity.order = len(self.mentions)
+        self.mentions.append((entity, introduced))
         if entity.kind is not Kind.ORG:  # وی and این مقام are people, not the paper cited
             self.last = entity
+            for waiting in self.pending:
+                if waiting is not entity:
+                    waiting.into = entity
+            self.pending.clear()
         return entity
 
-    def _people(self) -> list[_Entity]:
-        return [e for e in self.entities if e.into is None and e.kind is not Kind.ORG]
+    def _anaphor(self) -> _Entity | None:
+        if self.last is not None:
+            return self.last.root()
+        waiting = _Entity(Kind.NAME)  # named later: وی … افزود: before the name
+        self.pending.append(waiting)
+        self.last = waiting
+        return waiting
 
-    def _named(self, name: str) -> _Entity | None:
-        return next((e for e in self._people() if e.called(name)), None)
+    def _entity(self, mention: Mention) -> _Entity | None:
+        if mention.kind is Kind.TITLE and (named := self.people.find(mention.title or "")):
+            return named  # ``امام گفت:`` after ``جواد امام``: a surname that reads as a title
+        if mention.kind is Kind.NAME:
+            return self._named(mention)
+        if mention.kind in (Kind.ORG, Kind.ANONYMOUS):
+            return self._body(mention.name or "", mention.kind)
+        return self._office(mention.title or "")
+
+    def _named(self, mention: Mention) -> _Entity | None:
+        name = mention.name or ""
+        if mention.evidence == STRONG:
+            return self._person(name)
+        found = self.people.find(name) or self.people.find(name.split()[0])
+        if found is None and len(name.split()) == 1:
+            found = self.people.glued(name)
+        if found is not None:
+            found.add_alias(name if found.name and is_surname(name, found.name) else None)
+            return found
+        if mention.evidence == NONE:
+            return None  # an everyday word, not a name the article gives
+        return self._person(name)
 
     def _new(self, entity: _Entity) -> _Entity:
+        entity.order = -1  # not yet mentioned: ``resolve`` sets it
         self.entities.append(entity)
         return entity
 
     def _person(self, name: str) -> _Entity:
-        if entity := self._named(name):
+        if (entity := self.people.find(name)) is not None:
             entity.add_alias(name)
             return entity
-        for entity in self._people():
-            if entity.name and is_surname(entity.name, name):  # met by surname first
+        for key in _name_keys(name)[:-1]:  # met by surname first: روحانی, then حسن روحانی
+            entity = self.people.find(key)
+            if entity is not None and entity.name and is_surname(entity.name, name):
                 entity.name, surname = name, entity.name
                 entity.add_alias(surname)
+                self.people.add(entity)
                 return entity
-        return self._new(_Entity(Kind.NAME, name=name))
+        entity = self._new(_Entity(Kind.NAME, name=name))
+        self.people.add(entity)
+        return entity
 
-    def _org(self, name: str) -> _Entity:
-        for entity in self.entities:
-            if entity.kind is Kind.ORG and speaker_key(entity.label) == speaker_key(name):
-                return entity
-        return self._new(_Entity(Kind.ORG, name=name))
+    def _body(self, name: str, kind: Kind) -> _Entity:
+        key = speaker_key(name)
+        if key not in self.bodies:
+            self.bodies[key] = self._new(_Entity(kind, name=name))
+        return self.bodies[key]
 
     def _office(self, title: str) -> _Entity:
-        exact = [e for e in self._people() if any(speaker_key(t) == speaker_key(title) for t in e.titles)]
-        similar = [e for e in self._people() if e.holds(title) or e.ends(title)]
-        return (exact or similar or [self._new(_Entity(Kind.TITLE))])[0]
+        key = speaker_key(title)
+        if key in self.offices:
+            return self.offices[key].root()
+        holder = self._holder([title])
+        if holder is None:
+            holder = self._new(_Entity(Kind.TITLE))
+            holder.add_title(title)
+        self.offices[key] = holder
+        return holder
 
-    def _owner(self, titles: list[str]) -> _Entity | None:
-        """The named person holding one of ``titles`` or named at their end, or the only
-        named person there is."""
-        named = [e for e in self._people() if e.name is not None]
-        holder = next((p for p in named if any(p.holds(t) or p.ends(t) for t in titles)), None)
-        return holder or (named[0] if len(named) == 1 else None)
+    def _named_people(self) -> list[_Entity]:
+        seen: dict[int, _Entity] = {}
+        for entity in self.entities:
+            root = entity.root()
+            if root.kind is Kind.NAME and root.name:
+                seen.setdefault(id(root), root)
+        return list(seen.values())
+
+    def _holder(self, titles: list[str]) -> _Entity | None:
+        """The named person who holds one of ``titles`` (apposition elsewhere, a title
+        ending with their name), if exactly one does."""
+        holders = [p for p in self._named_people() if any(p.holds(t) or _ends_with(t, p) for t in titles)]
+        return holders[0] if len(holders) == 1 else None
+
+    def _sole_untitled(self) -> _Entity | None:
+        """The one person the article names, if the article gives them no title of their
+        own: only then is an office mentioned without a name likely to be theirs."""
+        named = self._named_people()
+        return named[0] if len(named) == 1 and not named[0].own_titles else None
 
     def _named_next(self, entity: _Entity) -> _Entity | None:
         """The person named for the first time by the mention right after the one that
         introduced ``entity``: news gives the title in the lede, the name in the next
         sentence. (Not the other way round: a roundup names one person, then quotes
         another office.)"""
-        first = next(i for i, (e, new) in enumerate(self.mentions) if new and e is entity)
-        if first + 1 < len(self.mentions):
+        first = next((i for i, (e, new) in enumerate(self.mentions) if new and e is entity), None)
+        if first is not None and first + 1 < len(self.mentions):
             other, new = self.mentions[first + 1]
-            if new and other.name is not None and other.kind is Kind.NAME:
+            other = other.root()
+            if new and other.name is not None and other.kind is Kind.NAME and not other.own_titles:
                 return other
         return None
 
     def bind_titles(self) -> None:
-        """An office mentioned without a name is the named person who holds it (apposition
-        elsewhere), the one person the article names, or the person named right after it."""
-        for entity in self._people():
-            if entity.name:
+        """An office mentioned without a name is the named person who holds it, the
+        person named right after it, or the one untitled person the article names."""
+        for entity in self.entities:
+            if entity.into is not None or entity.kind is not Kind.TITLE or _plural(entity.titles):
                 continue
-            owner = self._owner(entity.titles) or self._named_next(entity)
-            if owner is not None:
+            owner = self._holder(entity.titles) or self._named_next(entity)
+            owner = owner or (self._sole_untitled() if not entity.own_titles else None)
+            if owner is not None and owner is not entity:
                 for title in entity.titles:
-                    owner.add_title(title)
+                    owner.add_title(title, own=owner is self._named_next(entity))
                 entity.into = owner.root()
 
     def kicker(self, kicker: str | None) -> None:
         """The kicker (``فرماندار قدس؛``) is an alias of the one person it can be."""
         mention = classify(kicker.split()) if kicker else None
-        if mention is None or mention.kind is Kind.ORG:
+        if mention is None or mention.kind not in (Kind.NAME, Kind.TITLE):
             return
         if mention.kind is Kind.NAME:
-            owner = self._named(mention.name or "")
+            owner = self.people.find(mention.name or "")
             if owner is not None:
                 owner.add_alias(mention.name)
                 owner.add_title(mention.title)
             return
-        owner = next((p for p in self._people() if p.holds(mention.title or "")), None)
-        owner = owner or self._owner([])
+        title = mention.title or ""
+        office = self.offices.get(speaker_key(title))
+        owner = (office.root() if office else None) or self._holder([title]) or self._sole_untitled()
         if owner is not None:
-            owner.add_title(mention.title)
+            owner.add_title(title)
+
+
+def _plural(titles: list[str]) -> bool:
+    return any(head_of(t.split()[0]) in PLURAL_TITLES for t in titles if t)
+
+
+def _ends_with(title: str, person: _Entity) -> bool:
+    """Whether ``title`` ends with the person's name or a surname the article gave
+    (``رئیس‌جمهور حسن روحانی``: a title and a name with no comma between)."""
+    if person.name is None:
+        return False
+    names = {speaker_key(person.name)}
+    names |= {speaker_key(a) for a in person.aliases if is_surname(a, person.name)}
+    words = words_of(title)
+    return any("".join(words[-k:]) in names for k in range(1, min(len(words), 4)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,43 +310,67 @@ class Attribution:
 
 def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution:
     """Every quote in the article with its resolved speaker, and the speakers' aliases."""
-    resolver = _Resolver()
-    found: list[tuple[_Entity, str, int]] = []
+    found_spans = []
     for index, (cue, start, text) in spans(paragraphs):
-        entity = resolver.resolve(subject(paragraphs[index][start:cue.start]))
-        if entity is not None and text:  # reported speech (no text) only names a speaker
+        found_spans.append((cue, text, subject(paragraphs[index][start:cue.start])))
+        if len(found_spans) >= 4 * MAX_QUOTES:
+            break
+    resolver = _Resolver([mention for _, _, mention in found_spans])
+    found: list[tuple[_Entity, str, int]] = []
+    for cue, text, mention in found_spans:
+        entity = resolver.resolve(mention)
+        if entity is not None and text and len(found) < MAX_QUOTES:  # reported speech only names
             found.append((entity, text, cue.paragraph))
     if not found:
         return Attribution()
     resolver.bind_titles()
     resolver.kicker(kicker)
-    return _attribution([(e.root(), text, p) for e, text, p in found])
+    roots = [(e.root(), text, p) for e, text, p in found]
+    return _attribution([(e, text, p) for e, text, p in roots if e.label])
 
 
 def _attribution(found: list[tuple[_Entity, str, int]]) -> Attribution:
     """Quotes and speakers, one speaker per key: two entities the article never tied but
     spelled alike are one speaker, as they would be across articles."""
     aliases: dict[str, list[str]] = {}
+    titles: dict[str, list[str]] = {}
     names: dict[str, str] = {}
+    kinds: dict[str, SpeakerKind] = {}
     for entity, _, _ in found:
         key = speaker_key(entity.label)
         names.setdefault(key, entity.label)
+        kinds.setdefault(key, _KINDS[entity.kind])
         known = aliases.setdefault(key, [])
         for alias in entity.aliases:
             if speaker_key(alias) not in {key, *map(speaker_key, known)}:
                 known.append(alias)
-    quotes = tuple(Quote(names[speaker_key(e.label)], text, p) for e, text, p in found)
-    speakers = tuple(Speaker(names[key], tuple(aliases[key])) for key in names)
+        held = titles.setdefault(key, [])
+        held += [t for t in entity.titles if t not in held and speaker_key(t) != key]
+    for key, known in aliases.items():  # titles in the order of the aliases they are
+        offices = {speaker_key(t) for t in titles[key]}
+        titles[key] = [a for a in known if speaker_key(a) in offices]
+    quotes = tuple(Quote(names[speaker_key(e.label)], text, p, QuoteKind.DIRECT) for e, text, p in found)
+    speakers = tuple(Speaker(names[key], tuple(aliases[key]), kinds[key], tuple(titles[key]))
+                     for key in names)
     return Attribution(quotes, speakers)
 
 
 def short_name(speaker: Speaker) -> str:
     """How a headline names a speaker: the surname the article uses, else the last word of
-    the name (``علیرضا خامسیان`` → ``خامسیان``); an office keeps its title."""
+    the name (``علیرضا خامسیان`` → ``خامسیان``), the whole surname where the name has a
+    compound one (``وحید گلی کانی`` → ``گلی کانی``); an office or body keeps its name."""
     surnames = [a for a in speaker.aliases if is_surname(a, speaker.name)]
     if surnames:
         return min(surnames, key=len)
     words = speaker.name.split()
-    if len(words) > 1 and head_of(words[0]) not in TITLE_HEADS | ORG_HEADS:
-        return words[-1]
-    return speaker.name
+    if speaker.kind is not SpeakerKind.PERSON or len(words) < 2:
+        return speaker.name
+    if head_of(words[0]) in TITLE_HEADS | ORG_HEADS:
+        return speaker.name
+    # A compound surname (گلی کانی, فتحی بیرانوند): every word after the given names.
+    from storage.analysis.quotes.lexicon import is_given_name
+
+    given = 1
+    while given < len(words) - 1 and is_given_name(words[given]):
+        given += 1
+    return " ".join(words[given:]) if len(words) - given <= 2 and is_given_name(words[0]) else words[-1]
