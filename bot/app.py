@@ -19,7 +19,6 @@ from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -40,6 +39,8 @@ from bot.context import BotData, SokhanContext
 from bot.feeds import FeedPoller
 from bot.handlers import admin, buttons, inline, subscriptions
 from bot.handlers.errors import error_handler
+from bot.limiter import PriorityRateLimiter
+from bot.updates import FairUpdateProcessor
 from storage.db.store import Store
 from storage.ingest import Ingestor
 from storage.models import Chat
@@ -161,7 +162,8 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
         .context_types(ContextTypes(context=SokhanContext, bot_data=BotData))
         # Every reply is HTML with its text escaped, and never previews a link.
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
-        .concurrent_updates(True)  # a slow search must not hold up everyone else
+        # A slow search must not hold up everyone else, nor a busy group the other chats.
+        .concurrent_updates(FairUpdateProcessor())
         # httpcore scans its whole pool on every request: a few warm connections serve
         # more replies per second than the default 256 (benchmarks/bot.py).
         .connection_pool_size(8)
@@ -173,9 +175,12 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
         builder = builder.base_file_url(base_file_url)
     if rate_limit:  # stay inside Telegram's flood limits instead of collecting 429s
         # The rate over tenths of a second: a whole second's worth at once (aiolimiter's
-        # bucket) would let a broadcast start at twice the rate Telegram allows.
-        limiter = AIORateLimiter(overall_max_rate=settings.broadcast_rate / 10, overall_time_period=0.1,
-                                 max_retries=RETRIES_ON_429)
+        # bucket) would let a broadcast start at twice the rate Telegram allows. Below 10 a
+        # second, one message per its share of a second (a bucket holds one at least).
+        rate = settings.broadcast_rate
+        per, period = (rate / 10, 0.1) if rate >= 10 else (1.0, 1 / rate)
+        limiter = PriorityRateLimiter(overall_max_rate=per, overall_time_period=period,
+                                      max_retries=RETRIES_ON_429)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     app: SokhanApp = builder.build()
     _add_handlers(app)

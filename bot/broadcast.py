@@ -25,12 +25,15 @@ import random
 import time
 import warnings
 from collections import OrderedDict
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 from telegram.helpers import create_deep_linked_url
 
 from bot.callbacks import Buttons, CallbackCodec
+from bot.limiter import BULK
 from bot.views.articles import bulletin_markup, bulletin_text
 from storage.db.store import Store
 from storage.models import Delivery, StoredArticle
@@ -54,12 +57,14 @@ class Broadcaster:
     outbox every ``idle_poll`` seconds.
     """
 
-    def __init__(self, store: Store, bot: Bot, codec: CallbackCodec, *, concurrency: int = 16,
+    def __init__(self, store: Store, bot: ExtBot[Any], codec: CallbackCodec, *, concurrency: int = 16,
                  retry_base: float = 10.0, retry_cap: float = 3600.0, max_attempts: int = 8,
                  idle_poll: float = 2.0) -> None:
         self._store = store
         self._bot = bot
         self._codec = codec
+        # Bulletins yield to replies at the limiter (there is none in the local mode).
+        self._bulk = BULK if bot.rate_limiter else None
         self._concurrency = concurrency
         self._retry_base = retry_base
         self._retry_cap = retry_cap
@@ -156,7 +161,8 @@ class Broadcaster:
             return
         text, markup = self._view(stored, delivery)
         try:
-            message = await self._bot.send_message(delivery.chat_id, text, reply_markup=markup)
+            message = await self._bot.send_message(delivery.chat_id, text, reply_markup=markup,
+                                                   rate_limit_args=self._bulk)
         except RetryAfter as exc:
             wait = _seconds(exc)
             log.warning("broadcast: flood wait of %.0f s", wait)

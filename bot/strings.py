@@ -48,6 +48,7 @@ EMPTY_ARCHIVE = "هنوز بیانیه‌ای در بایگانی نیست."
 NOT_AN_ID = "«{text}» شمارهٔ بیانیه نیست. مثلاً: <code>/{command} 1</code>"
 NO_ARTICLE = "بیانیهٔ شمارهٔ {id} پیدا نشد. برای دیدن تازه‌ترین‌ها <code>/latest</code> را بفرستید."
 SUMMARY_LABEL = "<b>خلاصه</b>"
+FULL_AS_FILE = "این بیانیه بلند است؛ متن کامل آن در این پرونده است."
 NO_QUOTES_IN_ARTICLE = "در این بیانیه نقل‌قولی نیافتم."
 QUOTES_IN_ARTICLE = "💬 <b>نقل‌قول‌های بیانیهٔ {id}</b>"
 

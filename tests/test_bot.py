@@ -21,6 +21,8 @@ from bot.commands import COMMANDS
 from bot.config import Settings
 from bot.local import DEFAULT_USER, LocalBotApi, LocalChat
 from bot.render import MAX_MESSAGE_CHARS
+from storage.ingest import Ingestor
+from storage.models import Origin, OriginKind
 from tests.conftest import ROOT, SEEDS, local_app, say
 
 ME = DEFAULT_USER.id
@@ -227,3 +229,25 @@ async def test_webhook_mode(api: LocalBotApi, db: Path) -> None:
             await application.stop()
             if application.post_shutdown:
                 await application.post_shutdown(application)
+
+
+async def test_a_very_long_statement_comes_as_its_opening_and_then_a_file(
+    api: LocalBotApi, app: SokhanApp
+) -> None:
+    paragraph = "استاندار گفت: " + "این طرح برای همه شهروندان استان اجرا می‌شود و گسترش می‌یابد. " * 60
+    text = "گزارش بلند\n\n" + "\n\n".join(f"{i}. {paragraph}" for i in range(60))
+    store = app.bot_data.store
+    assert store is not None
+    result = await Ingestor(store).ingest_text(text, Origin(OriginKind.TEXT, "long"))
+    assert result.article_id is not None
+    before = len(api.sent(ME))
+    await say(api, f"/full {result.article_id}")
+    await api.wait_until(lambda: any(m.document for m in api.sent(ME)[before:]), timeout=20)
+    sent = api.sent(ME)[before:]
+    assert len(sent) == 4  # three messages of the opening, then the file
+    assert sent[-1].text == "این بیانیه بلند است؛ متن کامل آن در این پرونده است."
+    assert [b.text for b in sent[-1].flat_buttons] == ["خلاصه", "نقل‌قول‌ها", "متن کامل"]
+    assert sent[-1].document_id is not None
+    whole = api.file_bytes(sent[-1].document_id).decode()
+    assert whole.startswith("گزارش بلند")
+    assert whole.count("این طرح برای همه شهروندان") == 60 * 60

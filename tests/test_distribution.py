@@ -18,6 +18,7 @@ import pytest
 
 from bot import strings
 from bot.app import SokhanApp, polling
+from bot.limiter import BULK_INSIDE
 from bot.local import LocalBotApi, LocalChat, LocalUser
 from storage.db.store import Store
 from storage.models import Chat, Origin, OriginKind
@@ -436,3 +437,26 @@ async def test_an_admin_file_must_be_text(api: LocalBotApi, app: SokhanApp) -> N
     api.user_sends_document("empty.txt", b"\x00\x01\x02" * 10, user=ADMIN, mime_type="text/plain")
     assert (await api.wait_for_reply(ADMIN.id, timeout=10)).text.startswith("این متن را نپذیرفتم")
     assert await store_of(app).count_articles() == 0
+
+
+async def test_replies_go_before_bulletins(api: LocalBotApi, db: Path) -> None:
+    """A broadcast held to 5 messages a second, and a question asked in the middle of it:
+    the answer does not wait for the bulletins still to go."""
+    readers = [LocalUser(30_000 + i, f"خواننده {i}") for i in range(40)]
+    async with polling(make_app(api, db, rate_limit=True, broadcast_rate=5)) as app:
+        store = store_of(app)
+        for reader in readers:
+            api.add_chat(LocalChat.private(reader), [reader])
+            await store.subscriptions.subscribe_all(Chat(reader.id, "private"))
+        await say(api, f"/publish {SEED_000.read_text(encoding='utf-8')}", user=ADMIN)
+        def bulletins_sent() -> int:
+            return sum(len(api.sent(r.id)) for r in readers)
+
+        await api.wait_until(lambda: bulletins_sent() >= 5, timeout=20)
+        before = bulletins_sent()
+        answer = await say(api, "/find خامسیان", user=READER)
+        assert answer.plain_text
+        # Only the few bulletins already inside the limiter went before the answer; without
+        # the priority, the sixteen in flight would compete with it for every message.
+        assert bulletins_sent() - before <= BULK_INSIDE + 1
+        await delivered(api, {r.id: [1] for r in readers}, within=30)

@@ -19,6 +19,7 @@ from bot import strings
 from bot.app import SokhanApp, polling
 from bot.local import DEFAULT_USER, LocalBotApi, LocalChat
 from bot.logs import REDACTED, Redactor
+from bot.updates import BACKLOG, PER_CHAT
 from storage.db.store import Store
 from storage.errors import FeedError, FeedProblem, RejectedText, Rejection
 from storage.sources.fetch import AddressGuard, fetch_feed
@@ -220,3 +221,20 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) ->
     with pytest.raises(RejectedText) as refused:
         read_statement(pipe)
     assert refused.value.reason is Rejection.NOT_A_FILE
+
+
+# -- fairness -------------------------------------------------------------------------------
+
+async def test_a_flooding_group_does_not_hold_up_a_private_reply(api: LocalBotApi, archive: Path) -> None:
+    """300 searches in one group, held to Telegram's 20 replies a minute there, and then one
+    user in private: the user is answered at once, and the flood beyond what the group could
+    be answered in time is dropped rather than queued for minutes."""
+    group = LocalChat.group(-100_950, "گروه پرکار")
+    api.add_chat(group, [DEFAULT_USER])
+    async with polling(local_app(api, archive, rate_limit=True)) as app:
+        for _ in range(300):
+            api.user_sends(f"/find@{app.bot.username} اطلاع رسانی", chat=group)
+        await api.wait_until(lambda: len(api.sent(group.id)) >= PER_CHAT + BACKLOG, timeout=30)
+        reply = await say(api, "/find خامسیان")
+        assert "خامسیان" in (reply.plain_text or "")
+        assert len(api.sent(group.id)) < 100

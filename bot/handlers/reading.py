@@ -3,19 +3,29 @@ and quotes (by command, deep link or button)."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InputFile, Update
 
 from bot import strings
 from bot.callbacks import Callback
 from bot.context import Rewrite, SokhanContext, argument, chat_id_of, reply
 from bot.render import escape
-from bot.views.articles import article_quotes_views, full_text_views, latest_view, summary_view
+from bot.views.articles import (
+    article_buttons,
+    article_quotes_views,
+    full_text_file,
+    full_text_views,
+    latest_view,
+    summary_view,
+)
 from bot.views.common import View, digits
 from bot.views.search import PAGE_SIZE, results_view
 from storage.models import StoredArticle
 from storage.text.numbers import parse_count
 
 QUERY_KEY = "query"
+# A statement longer than this many messages is sent as its opening and then a file: a
+# chat flooded with hundreds of messages is no way to read it.
+MAX_FULL_MESSAGES = 4
 
 
 async def search_page(update: Update, context: SokhanContext, query: str, page: int) -> View:
@@ -66,9 +76,22 @@ async def show_summary(update: Update, context: SokhanContext, article_id: int) 
 
 
 async def show_full(update: Update, context: SokhanContext, article_id: int) -> None:
-    if stored := await _article(update, context, article_id):
-        for view in full_text_views(stored, context.buttons(chat_id_of(update))):
+    """The full text in messages; a very long statement in a few, then the whole as a file."""
+    stored = await _article(update, context, article_id)
+    message = update.effective_message
+    if stored is None or message is None:
+        return
+    buttons = context.buttons(chat_id_of(update))
+    views = full_text_views(stored, buttons)
+    if len(views) <= MAX_FULL_MESSAGES:
+        for view in views:
             await reply(update, view)
+        return
+    for text, _ in views[:MAX_FULL_MESSAGES - 1]:
+        await reply(update, text)
+    name, data = full_text_file(stored)
+    await message.reply_document(InputFile(data, filename=name), caption=strings.FULL_AS_FILE,
+                                 reply_markup=article_buttons(buttons, stored.id))
 
 
 async def show_quotes(update: Update, context: SokhanContext, article_id: int) -> None:

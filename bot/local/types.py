@@ -84,7 +84,8 @@ class SentMessage:
     plain_text: str | None  # what Telegram shows: markup parsed away, entities unescaped
     parse_mode: str | None = None
     buttons: tuple[tuple[Button, ...], ...] = ()
-    document: str | None = None
+    document: str | None = None  # the file's name
+    document_id: str | None = None  # its file_id, for ``file_bytes``
     reply_to: int | None = None
     thread_id: int | None = None
     edited: bool = False

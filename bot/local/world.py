@@ -122,6 +122,7 @@ def sent_message(record: Record, bot_id: int) -> SentMessage:
         parse_mode=record.parse_mode,
         buttons=tuple(tuple(_button(button) for button in row) for row in rows),
         document=data["document"].get("file_name") if "document" in data else None,
+        document_id=data["document"].get("file_id") if "document" in data else None,
         reply_to=reply["message_id"] if reply else None,
         thread_id=data.get("message_thread_id"),
         edited=record.edited,

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import strings
 from bot.callbacks import Action, Buttons
 from bot.render import cut_text, escape, fit_messages
-from bot.views.common import View, byline, digits, headline, keyboard, pager
+from bot.views.common import View, byline, byline_text, digits, headline, keyboard, pager
 from storage.models import Delivery, StoredArticle, SubscriptionKind
 
 
@@ -46,6 +46,14 @@ def full_text_views(stored: StoredArticle, buttons: Buttons) -> list[View]:
     if a.tags:
         blocks.append(" ".join(f"#{escape(t.replace(' ', '_'))}" for t in a.tags))
     return _with_buttons_on_last(fit_messages(blocks), article_buttons(buttons, stored.id))
+
+
+def full_text_file(stored: StoredArticle) -> tuple[str, bytes]:
+    """The whole statement as a plain-text file: its name and UTF-8 bytes."""
+    a = stored.article
+    head = [f"{a.kicker}؛" if a.kicker else "", headline(a), byline_text(a)]
+    text = "\n\n".join(x for x in (*head, *a.paragraphs) if x) + "\n"
+    return f"sokhan-{stored.id}.txt", text.encode()
 
 
 def article_quotes_views(stored: StoredArticle, buttons: Buttons) -> list[View]:

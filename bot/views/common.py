@@ -24,6 +24,11 @@ def byline(date: dt.date | str | None, source: str | None) -> str:
     return "📅 " + " · ".join(parts) if parts else ""
 
 
+def byline_text(article: Article) -> str:
+    """The byline as plain text, for a file rather than a message."""
+    return " · ".join(p for p in (jalali(article.date), article.source or "") if p)
+
+
 def headline(article: Article) -> str:
     return article.title or article.headline or cut_text(article.lead, 100)[0]
 
