@@ -115,7 +115,7 @@ async def timed_raw(raw: aiosqlite.Connection, sql: str, match: str) -> float:
 async def raw_connection(store: Store) -> aiosqlite.Connection:
     """A read-only connection with the page cache and memory map the store's readers use."""
     conn = await aiosqlite.connect(f"file:{store.path.resolve()}?mode=ro", uri=True)
-    for pragma in ("PRAGMA cache_size = -16384", "PRAGMA mmap_size = 268435456"):
+    for pragma in ("PRAGMA cache_size = -32768", "PRAGMA mmap_size = 268435456"):
         await conn.execute(pragma)
     return conn
 

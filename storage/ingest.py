@@ -34,27 +34,35 @@ class Ingestor:
     def _analyze(self, raw: str) -> Article:
         return analyze_text(raw, self._normalizer or shared_normalizer())
 
+    def _prepare(self, raw: str) -> tuple[Article, dict[str, str]]:
+        """The analysed article and its index row: all the CPU work of storing it, at once."""
+        article = self._analyze(raw)
+        return article, self._store.index_row(article)
+
+    def _prepare_file(self, path: Path) -> tuple[Decoded, Article, dict[str, str]]:
+        decoded = read_statement(path)
+        return decoded, *self._prepare(decoded.text)
+
     async def analyze(self, raw: str) -> Article:
         """Parse and analyse off the event loop. Raises ``RejectedText``."""
         return await self._store.offload(self._analyze, raw)
 
     async def ingest_text(self, raw: str, origin: Origin) -> IngestResult:
         try:
-            article = await self.analyze(raw)
+            article, row = await self._store.offload(self._prepare, raw)
         except RejectedText as exc:
             return rejected(origin, exc)
-        return await self._store.add_article(article, origin)
+        return await self._store.add_article(article, origin, index_row=row)
 
     async def ingest_file(self, path: Path) -> IngestResult:
+        """Read, decode, analyse and index on the worker thread in one go, then store."""
         origin = Origin(OriginKind.FILE, str(path))
         try:
-            decoded: Decoded = await self._store.offload(read_statement, path)
+            decoded, article, row = await self._store.offload(self._prepare_file, path)
         except RejectedText as exc:
             return rejected(origin, exc)
-        result = await self.ingest_text(decoded.text, origin)
-        if decoded.replaced and result.status is not IngestStatus.REJECTED:
-            return dataclasses.replace(result, replaced=decoded.replaced)
-        return result
+        result = await self._store.add_article(article, origin, index_row=row)
+        return dataclasses.replace(result, replaced=decoded.replaced) if decoded.replaced else result
 
     async def ingest_paths(self, paths: Iterable[Path]) -> AsyncIterator[IngestResult]:
         for path in expand_paths(paths):

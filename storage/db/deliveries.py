@@ -142,7 +142,8 @@ class Deliveries:
         def run(conn: sqlite3.Connection) -> None:
             conn.execute(sql, params)
 
-        await self._db.write(run)
+        # One statement is its own transaction: no BEGIN and COMMIT around it.
+        await self._db.write(run, transaction=False)
 
     async def counts(self, article_id: int | None = None) -> dict[str, int]:
         """Deliveries by status, for one article or all."""

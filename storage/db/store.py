@@ -123,13 +123,19 @@ class Store:
         own, all of it or none. Storage's repositories are made of such functions."""
         return await self._db.write(fn)
 
-    async def add_article(self, article: Article, origin: Origin, *, notify: bool = True) -> IngestResult:
+    def index_row(self, article: Article) -> dict[str, str]:
+        """The article's search index row (CPU work: call it off the event loop)."""
+        return fts.document(self.analyzer, article)
+
+    async def add_article(self, article: Article, origin: Origin, *, notify: bool = True,
+                          index_row: dict[str, str] | None = None) -> IngestResult:
         """Store an analysed ``article`` unless the same content is already there.
 
         A new article is indexed, its analysis stored and, when ``notify``, queued for every
         matching subscriber, all in one transaction: never stored without its deliveries.
+        ``index_row`` is its ``index_row()`` when the caller has computed it already.
         """
-        doc = await self.offload(fts.document, self.analyzer, article)
+        doc = index_row if index_row is not None else await self.offload(self.index_row, article)
         return await self._db.write(lambda conn: articles.add(conn, article, origin, doc, notify=notify))
 
     async def add_feed_entry(self, feed_id: int, key: str, article: Article | None, origin: Origin, *,
