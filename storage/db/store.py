@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from storage.analysis.quotes import match, speaker_key
+from storage.analysis.quotes import Match, is_bare_name, match, speaker_key
 from storage.db import articles, derived, fts, speakers
 from storage.db import feeds as feed_rows
 from storage.db.connection import Database
@@ -255,7 +255,9 @@ class Store:
         if not ranked:
             return []
         best = min(m.value for m, _ in ranked)
-        return [s for m, s in ranked if m.value == best]
+        if best == Match.EXACT.value and all(is_bare_name(s.name) for m, s in ranked if m is Match.EXACT):
+            best = Match.SURNAME.value  # a bare surname that fits several: them too, to pick from
+        return [s for m, s in ranked if m.value <= best]
 
     async def quotes_by(self, people: Sequence[Speaker], limit: int = 20,
                         offset: int = 0) -> list[StoredQuote]:

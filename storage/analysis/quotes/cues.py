@@ -35,6 +35,9 @@ _PREVERBS = {
     ("شد", "شو"): "یادآور متذکر مدعی خاطرنشان خواستار",
     ("ساخت", "ساز"): "خاطرنشان متذکر خاطر‌نشان",
 }
+# Written apart as often as together: خاطر نشان کرد, یاد آور شد.
+_SPLIT_PREVERBS = {("کرد", "کن"): "خاطر‌نشان", ("نمود", "نمای"): "خاطر‌نشان", ("شد", "شو"): "یاد‌آور خاطر‌نشان",
+                   ("ساخت", "ساز"): "خاطر‌نشان"}
 # Two-word preverbs: ابراز امیدواری کرد, اظهار تاسف کرد …
 _FEELINGS = "امیدواری تاسف تأسف نگرانی خرسندی خوشحالی"
 
@@ -55,15 +58,19 @@ def _alternatives(forms: Iterable[str]) -> str:
     return "|".join(re.escape(f).replace("\\ ", " ").replace(" ", r"\s+") for f in ordered)
 
 
-_OTHER_FORMS = ("معتقد است", "معتقد هستند", "معتقد بود", "اظهارداشت", "اظهارکرد", "یادآورشد")
+_OTHER_FORMS = ("معتقد است", "معتقد هستند", "معتقد بود", "اظهارداشت", "اظهارکرد", "یادآورشد",
+                *("تاکیدکرد", "تصریح‌کرد", "تصریحکرد", "خاطرنشانکرد"))
+# A document speaks: در این بیانیه آمده است:, اطلاعیه … حاکی است: (its issuer is the speaker).
+DOCUMENT_FORMS = ("آمده است", "آمده‌است", "آمده", "حاکی است", "حاکی از آن است")
 
 
 def _verb_pattern() -> str:
     forms = [f for past, present in _SIMPLE_VERBS for f in _inflections(past, present)]
-    forms += _OTHER_FORMS
+    forms += [*_OTHER_FORMS, *DOCUMENT_FORMS]
     compounds = []
     for (past, present), preverbs in _PREVERBS.items():
-        words = preverbs.split()
+        split = _SPLIT_PREVERBS.get((past, present), "").split()
+        words = preverbs.split() + [w.replace(ZWNJ, " ") for w in split]
         if past in ("کرد", "داشت"):
             words += [f"{w} {f}" for w in ("ابراز", "اظهار") for f in _FEELINGS.split()]
         light = _alternatives(_inflections(past, present))
@@ -77,19 +84,22 @@ def _verb_pattern() -> str:
 # must follow them and then for a verb just before.
 # (Each branch starts with a literal, which lets the scan skip ahead; ``که`` counts only
 # after a letter a verb ends in.)
-_TRIGGER = re.compile(rf"[:：«]|که(?<=[تده] که)(?![\w{ZWNJ}])")
+# A semicolon right after the verb (گفت؛) is a colon mistyped.
+_TRIGGER = re.compile(rf"[:：«؛]|که(?<=[تده] که)(?![\w{ZWNJ}])")
 
 
 def _last_words() -> tuple[str, ...]:
     """The words reporting verb forms end with (گفت, کرد, است …), and ``که``: the word
     before a cue ends with one of them (``تاکیدکرد`` too, written without a space)."""
     verbs = [*_SIMPLE_VERBS, *_PREVERBS]
-    forms = [f for past, present in verbs for f in _inflections(past, present)] + list(_OTHER_FORMS)
+    forms = [f for past, present in verbs for f in _inflections(past, present)]
+    forms += [*_OTHER_FORMS, *DOCUMENT_FORMS]
     return tuple({f.replace(ZWNJ, " ").split()[-1] for f in forms} | {"که"})
 
 
 _LAST_WORDS = _last_words()
 _VERB_BEFORE = re.compile(rf"(?<![\w{ZWNJ}])(?:{_verb_pattern()})\s*(?P<ke>که\s*)?$")
+_DOCUMENT_VERB = re.compile("آمده|حاکی")
 _LOOKBEHIND = 60
 _GUILLEMET = re.compile("[«»]")
 
@@ -102,6 +112,7 @@ class _Cue:
     start: int  # of the verb
     end: int  # past the colon, or at the «
     indirect: bool
+    document: bool = False  # در این بیانیه آمده است: the words of a document
 
 
 def _cues(paragraph: str, index: int) -> list[_Cue]:
@@ -123,7 +134,8 @@ def _cues(paragraph: str, index: int) -> list[_Cue]:
         if quotation.inside(start) or (cues and start < cues[-1].end):
             continue
         indirect = trigger.group() == "که"
-        cues.append(_Cue(index, start, at if trigger.group() == "«" else trigger.end(), indirect))
+        document = _DOCUMENT_VERB.search(verb.group()) is not None
+        cues.append(_Cue(index, start, at if trigger.group() == "«" else trigger.end(), indirect, document))
     return cues
 
 

@@ -40,6 +40,14 @@ TITLE_HEADS = heads(
     " مذاکره‌کننده فرزند همسر کنشگر اقتصاددان جامعه‌شناس حقوقدان روزنامه‌نگار خبرنگار"
     " مرجع مراجع تولیت متهم شاکی معلم مدرس"
 )
+# One office by its other names (Iranian usage): a title given for one ties the others.
+OFFICE_NAMES = (
+    ("رئیس‌جمهور", "رئیس جمهوری", "رئیس دولت", "رئیس قوه مجریه"),
+    ("وزیر امور خارجه", "وزیر خارجه", "رئیس دستگاه دیپلماسی"),
+    ("رئیس مجلس", "رئیس مجلس شورای اسلامی", "رئیس قوه مقننه"),
+    ("رئیس قوه قضاییه", "رئیس قوه قضائیه", "رئیس دستگاه قضا"),
+    ("سخنگوی دولت", "سخنگوی هیئت دولت", "سخنگوی هیات دولت"),
+)
 # Plural titles name several people (or anyone): they speak, but are nobody's alias.
 PLURAL_TITLES = heads("فرمانداران نمایندگان معاونان وزرای روسای رؤسای مدیران اعضای مراجع")
 # Offices that take a place: مقام عالی دولت در شهرستان قدس, سفیر ایران در عراق.
@@ -162,6 +170,11 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given), family
 
 
+def is_family_part(word: str) -> bool:
+    """The second part of a family name written apart: نژاد, زاده, پور …"""
+    return fold_word(word) in _FAMILY_PARTS
+
+
 def known_word(word: str) -> bool:
     """Whether hazm's lexicon has ``word`` (blind to spacing and ZWNJ)."""
     return _key(word) in _hazm_counts()
@@ -214,9 +227,16 @@ def is_common_word(word: str, least: int = 0) -> bool:
 
 def is_frequent_word(word: str) -> bool:
     """An everyday word hazm counts often (``ارتفاع``, ``دعوت``) and no name list has: it
-    ends a name (``اسمعیل‌پور ارتفاع برف``)."""
+    ends a name (``اسمعیل‌پور ارتفاع برف``; not ``جوادی آملی``, whose stem is frequent)."""
     key = _key(word)
-    return not _listed(key) and _in_lexicon(key, COMMON_FREQUENCY)
+    return not _listed(key) and _hazm_counts().get(key, -1) >= COMMON_FREQUENCY
+
+
+def is_inflected_word(word: str) -> bool:
+    """An everyday word with an indefinite, ezafe or plural ending (``روشی``, ``پیامی``,
+    ``پدران``), even where a name list has it as a surname."""
+    key = _key(word)
+    return _hazm_counts().get(key, -1) < COMMON_FREQUENCY and _in_lexicon(key, COMMON_FREQUENCY)
 
 
 def name_like(word: str) -> bool:
@@ -226,6 +246,10 @@ def name_like(word: str) -> bool:
     head = folded.split(" ", 1)[0] if folded else ""
     if folded in _FAMILY_PARTS:
         return True
+    if not all(c.isalpha() or c in "\u200c " for c in word):
+        return False  # (پیمان, ۱۲, a link: no name
+    if is_inflected_word(word) and not is_family_name(word):
+        return False  # گزارشی, مثبتی: a noun with its ending
     return bool(head) and not (
         any(c.isdigit() for c in folded) or head in stopwords() or head in TITLE_HEADS
         or head in ORG_HEADS or folded in COUNTRIES or is_frequent_word(word)

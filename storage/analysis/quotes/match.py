@@ -35,7 +35,7 @@ def is_bare_name(name: str) -> bool:
     from storage.analysis.quotes.lexicon import is_given_name
 
     words = name.split()
-    return 0 < len(words) <= 2 and not is_given_name(words[0])
+    return len(words) == 1 or (len(words) == 2 and not is_given_name(words[0]))
 
 
 def surname_keys(name: str) -> list[str]:
@@ -45,12 +45,45 @@ def surname_keys(name: str) -> list[str]:
 
 
 def same_title(a: str, b: str) -> bool:
-    """Two wordings of one office: same head, and the shorter's words all in the longer."""
+    """Two wordings of one office: same head, and the shorter's words all in the longer;
+    or two names of one office (رئیس‌جمهور, رئیس دولت) with the same complement."""
     ka, kb = words_of(a), words_of(b)
-    if not ka or not kb or ka[0] != kb[0]:
+    if not ka or not kb:
+        return False
+    office_a, office_b = _office(a), _office(b)
+    if office_a is not None and office_b is not None and office_a[0] == office_b[0]:
+        return not office_a[1] or not office_b[1] or office_a[1] == office_b[1]
+    if ka[0] != kb[0]:
         return False
     short, long = sorted((ka, kb), key=len)
     return set(short) <= set(long) and len(short) >= 2
+
+
+def related_titles(a: str, b: str) -> bool:
+    """Whether two titles may be one person's: the same office, or the same head word
+    with a complement in common (رئیس ستاد ملی کرونا, رئیس ستاد کرونا)."""
+    if speaker_key(a) == speaker_key(b) or same_title(a, b):
+        return True
+    ka, kb = words_of(a), words_of(b)
+    return bool(ka and kb and ka[0] == kb[0] and set(ka[1:]) & set(kb[1:]))
+
+
+@functools.cache
+def _offices() -> tuple[tuple[str, int], ...]:
+    """Each name of an office as a key, with its group; longest first."""
+    from storage.analysis.quotes.lexicon import OFFICE_NAMES
+
+    names = [(speaker_key(name), group) for group, names in enumerate(OFFICE_NAMES) for name in names]
+    return tuple(sorted(names, key=lambda item: len(item[0]), reverse=True))
+
+
+def _office(title: str) -> tuple[int, str] | None:
+    """The office group a title names, and what follows its name (ایران in رئیس‌جمهور ایران)."""
+    key = speaker_key(title)
+    for name, group in _offices():
+        if key.startswith(name):
+            return group, key[len(name):]
+    return None
 
 
 # -- matching a query to speakers ---------------------------------------------------

@@ -8,6 +8,8 @@ organisation, or an anaphor (``وی``, ``این مقام مسئول``, or no sub
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -27,8 +29,10 @@ from storage.analysis.quotes.lexicon import (
     is_common_word,
     is_family_name,
     is_given_name,
+    is_inflected_word,
     known_word,
     name_like,
+    whole,
 )
 from storage.text.letters import ZWNJ, fold
 from storage.text.sentences import ATTRIBUTION, fold_word, stopwords
@@ -56,9 +60,12 @@ _STOPS = heads(
     "با به از در ضمن طی پس بعد قبل پیش روز امروز دیروز امشب دیشب صبح ظهر عصر شب شامگاه"
     " بامداد هم نیز همچنین هم‌چنین که را درباره برای تا چون اما ولی هنگام وقتی پیرامون یکی"
     " نسبت بر خطاب ضمنا ضمناً سپس همزمان هم‌زمان اکنون هم‌اکنون شنبه یکشنبه دوشنبه"
-    " سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه بدون طبق براساس بنابر علاوه درخصوص درمورد"
+    " سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه بدون طبق براساس بنابر علاوه درخصوص درمورد علیرغم"
+    " برخلاف"
     " دربارهٔ"
 )
+_ALSO = heads("نیز هم")
+_WHOLE_STOPS = whole("علی‌رغم")  # its first part is a name (علی)
 _TIME_WORDS = heads(
     "امروز دیروز امشب دیشب روز صبح ظهر عصر شب شامگاه بامداد گذشته جاری هفته ماه سال"
     " شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه"
@@ -74,6 +81,9 @@ _OPENING_PHRASES = _Phrases.of(
     "در ادامه", "در پایان", "در ابتدا", "در همین حال", "در همین راستا", "در این راستا",
     "در عین حال", "از سوی دیگر", "از طرف دیگر", "با این حال", "در این باره", "در این زمینه",
     "در این خصوص", "در این نشست", "در این جلسه", "در این دیدار", "در این مراسم",
+    *(f"در {when} {event}" for when in ("ابتدای", "پایان", "ادامه", "حاشیه", "جریان", "خلال")
+      for event in ("جلسه", "نشست", "مراسم", "دیدار", "همایش", "این جلسه", "این نشست", "این مراسم",
+                    "این دیدار", "این همایش", "جلسه دادگاه")),
 )
 # Words that cannot open a speaker's name.
 _NOT_NAMES = heads(
@@ -106,6 +116,7 @@ class Kind(Enum):
     TITLE = "title"
     ORG = "org"
     ANONYMOUS = "anonymous"
+    DOCUMENT = "document"  # در این بیانیه آمده است: whoever issued it
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +134,7 @@ class Mention:
     name: str | None = None
     title: str | None = None
     evidence: int = 2
+    also: bool = False  # X نیز گفت: someone besides the people before
 
 
 STRONG, WEAK, NONE = 2, 1, 0
@@ -221,7 +233,8 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
         head = head_of(token)
         located = (head == "در" and words and head_of(words[0]) in LOCATED_HEADS
                    and i + 1 < len(tokens) and head_of(tokens[i + 1]) in PLACES)
-        if (head in _STOPS and not located) or len(words) > MAX_TITLE_WORDS:
+        stop = (head in _STOPS and not located) or fold_word(token) in _WHOLE_STOPS
+        if stop or len(words) > MAX_TITLE_WORDS:
             return words, i, quoted
         words.append(token)
     return words, len(tokens), quoted
@@ -250,9 +263,11 @@ def _name_words(words: list[str], given: bool) -> list[str]:
     of one (``اسمعیل‌پور ارتفاع برف`` → ``اسمعیل‌پور``); a given name may be any word."""
     name: list[str] = []
     for i, word in enumerate(words[:MAX_NAME_WORDS]):
-        before_surname = (i + 1 < len(words) and is_family_name(words[i + 1])
-                          and fold_word(word) not in stopwords())
-        if not (name_like(word) or (i == 0 and (given or before_surname))):
+        after = words[i + 1] if i + 1 < len(words) else None
+        before_surname = (after is not None and fold_word(word) not in stopwords() and (
+            is_family_name(after) or (i > 0 and name_like(after) and not known_word(after))))
+        surname_next = before_surname and (i > 0 or is_family_name(after or ""))
+        if not (name_like(word) or (i == 0 and given) or surname_next):
             break
         name.append(word)
     return name
@@ -263,7 +278,8 @@ def _trailing_name(words: list[str]) -> int | None:
     a given name followed by one to three name words closing the phrase."""
     for j in range(1, len(words) - 1):
         rest = words[j:]
-        if is_given_name(rest[0]) and len(rest) <= 4 and len(_name_words(rest, True)) == len(rest):
+        if (is_given_name(rest[0]) and len(rest) <= 4 and len(_name_words(rest, True)) == len(rest)
+                and (is_family_name(rest[-1]) or not known_word(rest[-1]))):
             return j
     return None
 
@@ -285,6 +301,8 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
 
     ``quoted`` words at the start were set off by «…», which only a name is (``explicit``).
     """
+    while words and head_of(words[-1]) == "و":  # … پاسخ منفی داد و [گفت]: a clause joined
+        words = words[:-1]
     if not words or len(words) > MAX_TITLE_WORDS:
         return None
     if quoted:
@@ -311,13 +329,17 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
     if not name or (len(name) < split and split < len(words)):
         return None  # a name cut short before its title is no name: a clause
     title = " ".join(words[split:]) if len(name) == split else ""
-    if given or honoured or explicit or title or any(is_family_name(w) for w in name):
+    if len(name) == 1 and not (given or honoured or explicit or title) and is_inflected_word(name[0]):
+        evidence = NONE  # روشی, پیامی: a noun, though listed as a surname too
+    elif given or honoured or explicit or title or any(is_family_name(w) for w in name):
         evidence = STRONG
     else:
         # A word the phrase was cut after (ارزیابی مثبتی …) must be a name; a phrase that
         # is one word is an everyday one only when hazm counts it often.
-        least = 0 if len(name) < split else _COUNTED
-        common = is_common_word(name[0], least) and (len(name) == 1 or is_common_word(name[1]))
+        if len(name) == 1:
+            common = is_common_word(name[0], 0 if split > 1 else _COUNTED)
+        else:
+            common = is_common_word(name[0]) and is_common_word(name[1])
         evidence = NONE if common else WEAK
     return Mention(Kind.NAME, name=" ".join(name), title=title or None, evidence=evidence)
 
@@ -350,9 +372,10 @@ def _unglued(tokens: list[str]) -> list[str]:
     return tokens
 
 
+@functools.lru_cache(maxsize=65536)
 def _glued_rest(token: str) -> str | None:
-    if len(token) < 4:
-        return None
+    if len(token) < 4 or (len(token) < 10 and not token.endswith(_GLUED_STARTS)):
+        return None  # the cheap test first: news repeats its words, each is asked once
     for start in _GLUED_STARTS:
         if token.endswith(start) and len(token) - len(start) >= 2:
             before = token[: -len(start)]
@@ -362,7 +385,7 @@ def _glued_rest(token: str) -> str | None:
                 return None
             return start
     if len(token) >= 8:  # a name after a verb: نداریمموسوی, نکنیدحسینعلی
-        for cut in range(4, len(token) - 3):
+        for cut in range(5, len(token) - 4):  # both parts long: not پرست|اران
             before, rest = token[:cut], token[cut:]
             if (before.endswith(_VERB_ENDS) and not is_given_name(before) and not known_word(token)
                     and (is_given_name(rest) or is_family_name(rest))):
@@ -387,9 +410,11 @@ def subject(text: str) -> Mention | None:
         return Mention(Kind.ANONYMOUS, name=" ".join(["یکی", "از", *words[:MAX_NAME_WORDS]]))
     words, used, quoted = _phrase(tokens)
     mention = classify(words, quoted)
-    if mention is None or used >= len(tokens) or tokens[used - 1] not in _COMMAS:
-        return mention
-    return _with_apposition(mention, tokens[used:])
+    if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
+        mention = _with_apposition(mention, tokens[used:])
+    if mention is not None and used < len(tokens) and head_of(tokens[used]) in _ALSO:
+        mention = dataclasses.replace(mention, also=True)
+    return mention
 
 
 def _with_apposition(mention: Mention, rest: list[str]) -> Mention:
@@ -403,3 +428,58 @@ def _with_apposition(mention: Mention, rest: list[str]) -> Mention:
     if mention.kind is Kind.TITLE and other.kind is Kind.NAME and other.title is None:
         return Mention(Kind.NAME, name=other.name, title=mention.title)
     return mention
+
+
+# -- who narration sentences are about, and who issued a document ---------------------
+
+_NARRATION_CHARS = 150  # a subject opens its sentence
+# Verb forms a subject phrase never holds: a phrase that does ran into its predicate.
+_VERBISH = whole("است بود شد کرد داد گفت گفته کرده شده بوده داشت نمود هست نیست دارد ندارد"
+                 " شدند کردند دادند دارند خواهد گرفت رسید یافت")
+_LAW_WORDS = heads("قانون اصل ماده بند آیین‌نامه آئین‌نامه تبصره لایحه مصوبه طرح")
+
+
+def _verbish(word: str) -> bool:
+    folded = fold_word(word)
+    return folded in _VERBISH or folded.startswith(("می ", "نمی ")) or folded.endswith(" اند")
+
+
+def narration_subject(sentence: str) -> Mention | None:
+    """Who a sentence without a cue is about, when its subject is clearly someone: a
+    person named with evidence, an office, a body (``سپس X … گزارشی ارائه کرد.``: the
+    ``وی`` after it is X). ``None`` for anything less certain."""
+    text = ATTRIBUTION.sub("", sentence[:_NARRATION_CHARS], count=1)
+    tokens = _strip_openers(_unglued(_TOKEN.findall(text)))
+    if not tokens or _anaphor_at(tokens) or fold_word(tokens[0]) in ANONYMOUS_HEADS:
+        return None
+    words, used, quoted = _phrase(tokens)
+    if used >= len(tokens) or any(_verbish(w) for w in words):
+        return None  # no word closed the phrase: it ran into the predicate
+    mention = classify(words, quoted)
+    if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
+        mention = _with_apposition(mention, tokens[used:])
+    if mention is None or mention.kind is Kind.ANONYMOUS:
+        return None
+    if mention.kind is Kind.NAME and mention.evidence != STRONG:
+        return None
+    if mention.kind is Kind.NAME and " " not in (mention.name or "") and not mention.title:
+        return Mention(Kind.NAME, mention.name, evidence=WEAK)  # a surname alone: only someone named already
+    return mention
+
+
+def document_subject(text: str) -> Mention | None:
+    """Who speaks in ``در بیانیه وزارت X آمده است:``: the body named there, else
+    (``در این بیانیه``) whoever the article last named issuing something; a law or a
+    bill cited (``در اصل ۵۹ قانون اساسی آمده است``) is nobody."""
+    tokens = _TOKEN.findall(ATTRIBUTION.sub("", text, count=1))
+    if any(head_of(t) in _LAW_WORDS for t in tokens):
+        return None
+    for i, token in enumerate(tokens):
+        if token in _COMMAS or head_of(token) == "که":
+            break  # past the document's own phrase (در این اطلاعیه که … در اختیار ایرنا …)
+        if head_of(token) in ORG_HEADS or fold_word(token) in MEDIA:
+            words, _, _ = _phrase(tokens[i:])
+            mention = classify(words)
+            if mention is not None and mention.kind is Kind.ORG:
+                return mention
+    return Mention(Kind.DOCUMENT)

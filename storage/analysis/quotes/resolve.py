@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storage.analysis.quotes.cues import spans
-from storage.analysis.quotes.lexicon import PLURAL_TITLES
-from storage.analysis.quotes.match import is_surname, same_title, speaker_key, words_of
+from storage.analysis.quotes.lexicon import PLURAL_TITLES, is_family_part, is_given_name
+from storage.analysis.quotes.match import is_surname, related_titles, same_title, speaker_key, words_of
 from storage.analysis.quotes.mentions import (
     NONE,
     ORG_HEADS,
@@ -29,15 +29,21 @@ from storage.analysis.quotes.mentions import (
     Kind,
     Mention,
     classify,
+    document_subject,
     head_of,
+    narration_subject,
     subject,
 )
 from storage.models import Quote, QuoteKind, Speaker, SpeakerKind
+from storage.text.sentences import sentence_ends
 
 # One article yields at most this many quotes: a statement pasted whole with thousands
 # of cues would otherwise fill /quote with one speaker and make storing it slow; no real
 # article comes near it.
 MAX_QUOTES = 300
+# Sentences without a cue read for who they are about: enough for any article, and a
+# bound on the work a pasted book would cost.
+_MAX_NARRATION = 2000
 
 _KINDS = {Kind.NAME: SpeakerKind.PERSON, Kind.TITLE: SpeakerKind.TITLE, Kind.ORG: SpeakerKind.ORGANISATION,
           Kind.ANONYMOUS: SpeakerKind.ANONYMOUS}
@@ -50,10 +56,12 @@ class _Entity:
     kind: Kind
     name: str | None = None
     titles: list[str] = field(default_factory=list)
-    own_titles: int = 0  # how many of ``titles`` the article tied to the name itself
+    own_titles: list[str] = field(default_factory=list)  # those the article tied to the name
     aliases: list[str] = field(default_factory=list)
     into: _Entity | None = None  # merged into this one
     order: int = 0  # the mention that introduced it
+    quoted: bool = False  # a cue's mention names it, not only narration
+    other: bool = False  # introduced with نیز/هم: someone besides the people before
 
     def root(self) -> _Entity:
         entity = self
@@ -77,7 +85,8 @@ class _Entity:
     def add_title(self, title: str | None, own: bool = False) -> None:
         if title and not any(speaker_key(t) == speaker_key(title) for t in self.titles):
             self.titles.append(title)
-            self.own_titles += own
+            if own:
+                self.own_titles.append(title)
         self.add_alias(title)
 
 
@@ -124,6 +133,7 @@ class _Resolver:
         self.offices: dict[str, _Entity] = {}
         self.bodies: dict[str, _Entity] = {}
         self.last: _Entity | None = None
+        self.last_body: _Entity | None = None  # who ``در این بیانیه`` speaks for
         self.pending: list[_Entity] = []  # وی before anyone is named
         # Each mention's entity, and whether the mention introduced it.
         self.mentions: list[tuple[_Entity, bool]] = []
@@ -132,22 +142,32 @@ class _Resolver:
                     mention.evidence == STRONG or (mention.evidence == WEAK and " " in (mention.name or ""))):
                 self._person(mention.name or "")
 
-    def resolve(self, mention: Mention | None) -> _Entity | None:
+    def resolve(self, mention: Mention | None, quoted: bool = True) -> _Entity | None:
         if mention is None:
             return None
         if mention.kind is Kind.ANAPHOR:
-            return self._anaphor()
+            entity = self._anaphor()
+            if entity is not None:
+                entity.quoted |= quoted
+            return entity
+        if mention.kind is Kind.DOCUMENT:
+            return self.last_body
         known = len(self.entities)
-        entity = self._entity(mention)
+        entity = self._entity(mention, quoted)
         if entity is None:
             return None
         entity = entity.root()
         entity.add_title(mention.title, own=mention.kind is Kind.NAME)
+        if len(self.entities) > known and mention.also:
+            entity.other = True
         introduced = len(self.entities) > known or (entity.order < 0 and entity.kind is Kind.NAME)
         if introduced:
             entity.order = len(self.mentions)
         self.mentions.append((entity, introduced))
-        if entity.kind is not Kind.ORG:  # وی and این مقام are people, not the paper cited
+        entity.quoted |= quoted
+        if entity.kind is Kind.ORG:
+            self.last_body = entity
+        else:  # وی and این مقام are people, not the paper cited
             self.last = entity
             for waiting in self.pending:
                 if waiting is not entity:
@@ -163,20 +183,22 @@ class _Resolver:
         self.last = waiting
         return waiting
 
-    def _entity(self, mention: Mention) -> _Entity | None:
+    def _entity(self, mention: Mention, quoted: bool) -> _Entity | None:
         if mention.kind is Kind.TITLE and (named := self.people.find(mention.title or "")):
             return named  # ``امام گفت:`` after ``جواد امام``: a surname that reads as a title
         if mention.kind is Kind.NAME:
-            return self._named(mention)
+            return self._named(mention, quoted)
         if mention.kind in (Kind.ORG, Kind.ANONYMOUS):
             return self._body(mention.name or "", mention.kind)
         return self._office(mention.title or "")
 
-    def _named(self, mention: Mention) -> _Entity | None:
+    def _named(self, mention: Mention, quoted: bool) -> _Entity | None:
         name = mention.name or ""
         if mention.evidence == STRONG:
             return self._person(name)
         found = self.people.find(name) or self.people.find(name.split()[0])
+        if not quoted and found is None:
+            return None  # narration names someone new only with evidence
         if found is None and len(name.split()) == 1:
             found = self.people.glued(name)
         if found is not None:
@@ -237,11 +259,15 @@ class _Resolver:
         holders = [p for p in self._named_people() if any(p.holds(t) or _ends_with(t, p) for t in titles)]
         return holders[0] if len(holders) == 1 else None
 
-    def _sole_untitled(self) -> _Entity | None:
-        """The one person the article names, if the article gives them no title of their
-        own: only then is an office mentioned without a name likely to be theirs."""
-        named = self._named_people()
-        return named[0] if len(named) == 1 and not named[0].own_titles else None
+    def _sole_untitled(self, titles: list[str]) -> _Entity | None:
+        """The one person the article quotes by name, if the article ties no title to
+        them, or only titles related to one of ``titles`` (رئیس‌جمهور, رئیس دولت): only
+        then is an office mentioned without a name likely theirs."""
+        named = [p for p in self._named_people() if p.quoted]
+        if len(named) != 1:
+            return None
+        fits = all(any(related_titles(own, t) for t in titles) for own in named[0].own_titles)
+        return named[0] if fits else None
 
     def _named_next(self, entity: _Entity) -> _Entity | None:
         """The person named for the first time by the mention right after the one that
@@ -262,11 +288,15 @@ class _Resolver:
         for entity in self.entities:
             if entity.into is not None or entity.kind is not Kind.TITLE or _plural(entity.titles):
                 continue
-            owner = self._holder(entity.titles) or self._named_next(entity)
-            owner = owner or (self._sole_untitled() if not entity.own_titles else None)
+            owner = self._holder(entity.titles)
+            if owner is None and (owner := self._named_next(entity)) is not None:
+                for title in entity.titles:  # the lede's title is as good as apposition
+                    owner.add_title(title, own=True)
+            if owner is None and entity.quoted and not entity.other:
+                owner = self._sole_untitled(entity.titles)
             if owner is not None and owner is not entity:
                 for title in entity.titles:
-                    owner.add_title(title, own=owner is self._named_next(entity))
+                    owner.add_title(title)
                 entity.into = owner.root()
 
     def kicker(self, kicker: str | None) -> None:
@@ -282,7 +312,7 @@ class _Resolver:
             return
         title = mention.title or ""
         office = self.offices.get(speaker_key(title))
-        owner = (office.root() if office else None) or self._holder([title]) or self._sole_untitled()
+        owner = (office.root() if office else None) or self._holder([title]) or self._sole_untitled([title])
         if owner is not None:
             owner.add_title(title)
 
@@ -310,23 +340,52 @@ class Attribution:
 
 def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution:
     """Every quote in the article with its resolved speaker, and the speakers' aliases."""
-    found_spans = []
-    for index, (cue, start, text) in spans(paragraphs):
-        found_spans.append((cue, text, subject(paragraphs[index][start:cue.start])))
-        if len(found_spans) >= 4 * MAX_QUOTES:
-            break
-    resolver = _Resolver([mention for _, _, mention in found_spans])
+    events = _events(paragraphs)
+    resolver = _Resolver([mention for _, mention, _, _ in events])
     found: list[tuple[_Entity, str, int]] = []
-    for cue, text, mention in found_spans:
-        entity = resolver.resolve(mention)
-        if entity is not None and text and len(found) < MAX_QUOTES:  # reported speech only names
-            found.append((entity, text, cue.paragraph))
+    for cue, mention, text, paragraph in events:
+        entity = resolver.resolve(mention, quoted=cue)
+        if cue and entity is not None and text and len(found) < MAX_QUOTES:  # reported speech only names
+            found.append((entity, text, paragraph))
     if not found:
         return Attribution()
     resolver.bind_titles()
     resolver.kicker(kicker)
     roots = [(e.root(), text, p) for e, text, p in found]
     return _attribution([(e, text, p) for e, text, p in roots if e.label])
+
+
+def _events(paragraphs: Sequence[str]) -> list[tuple[bool, Mention | None, str, int]]:
+    """In article order, each cue's mention with its quote's text and paragraph, and the
+    subject of each sentence without a cue that is outside every quote (narration names
+    who a later ``وی`` is): ``(is a cue, mention, text, paragraph)``."""
+    cues: dict[tuple[int, int], list[tuple[Mention | None, str, int]]] = {}
+    quoted: dict[int, list[tuple[int, int]]] = {}  # paragraph → spans inside quotes
+    for index, (cue, start, text) in spans(paragraphs):
+        before = paragraphs[index][start:cue.start]
+        mention = document_subject(before) if cue.document else subject(before)
+        cues.setdefault((index, start), []).append((mention, text, cue.paragraph))
+        if cue.paragraph != index:
+            quoted.setdefault(cue.paragraph, []).append((0, len(paragraphs[cue.paragraph])))
+        elif text:
+            quoted.setdefault(index, []).append((cue.end, cue.end + len(text) + 2))
+        if len(cues) >= 4 * MAX_QUOTES:  # at most one mention per sentence counted
+            break
+    events: list[tuple[bool, Mention | None, str, int]] = []
+    narrated = 0
+    for index, paragraph in enumerate(paragraphs):
+        inside = quoted.get(index, [])
+        for start in (0, *sentence_ends(paragraph)):
+            if (index, start) in cues:
+                events += [(True, *cue) for cue in cues.pop((index, start))]
+            elif narrated < _MAX_NARRATION and not any(a <= start < b for a, b in inside):
+                narrated += 1
+                if (mention := narration_subject(paragraph[start:])) is not None:
+                    events.append((False, mention, "", index))
+        if not cues:
+            break
+    events += [(True, *cue) for rest in cues.values() for cue in rest]  # none should be left
+    return events
 
 
 def _attribution(found: list[tuple[_Entity, str, int]]) -> Attribution:
@@ -367,10 +426,10 @@ def short_name(speaker: Speaker) -> str:
         return speaker.name
     if head_of(words[0]) in TITLE_HEADS | ORG_HEADS:
         return speaker.name
-    # A compound surname (گلی کانی, فتحی بیرانوند): every word after the given names.
-    from storage.analysis.quotes.lexicon import is_given_name
-
-    given = 1
-    while given < len(words) - 1 and is_given_name(words[given]):
+    # A compound surname (گلی کانی, ترابی نژاد): every word after the given names.
+    if is_family_part(words[-1]):
+        return " ".join(words[-2:])
+    given = 1  # محمد جواد ظریف; not گلی کانی, جوادی آملی (a surname ends in ی)
+    while given < len(words) - 1 and is_given_name(words[given]) and not words[given].endswith("ی"):
         given += 1
     return " ".join(words[given:]) if len(words) - given <= 2 and is_given_name(words[0]) else words[-1]

@@ -1,0 +1,213 @@
+"""Speakers: who a phrase names (evidence, kinds), resolution over the whole article, and
+speakers across articles in the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.analysis import analyze_text
+from storage.analysis.quotes import Match, extract, match, short_name, subject
+from storage.analysis.quotes.mentions import NONE, STRONG, WEAK
+from storage.db.store import Store
+from storage.ingest import Ingestor
+from storage.models import Origin, OriginKind, Speaker, SpeakerKind
+
+
+def _said(*paragraphs: str, kicker: str | None = None) -> list[tuple[str, str]]:
+    return [(q.speaker, q.text) for q in extract(paragraphs, kicker).quotes]
+
+
+def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
+    return {s.name: s.kind for s in extract(paragraphs).speakers}
+
+
+# -- mentions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "kind", "name", "title", "evidence"),
+    [
+        # A name ends where everyday words begin (the object of the sentence).
+        ("اسمعیل‌پور ارتفاع برف در شهرستان رودسر را حدود یک متر اعلام و ", "name", "اسمعیل‌پور", None, STRONG),
+        ("مونسان دعوت از چهره‌های معروف را مهم دانست و ", "name", "مونسان", None, WEAK),
+        # Everyday words are no name; a glued heading is dropped (…می‌کندوی, …لرستانمدیرکل).
+        ("ارزیابی مثبتی ", "name", "ارزیابی", None, NONE),
+        ("مدارک ", None, None, None, None),
+        ("ایران از حقوق خود دفاع می‌کندوی درباره نفتکش‌ها ", "anaphor", None, None, STRONG),
+        ("سیل در لرستانمدیرکل راه و شهرسازی لرستان ", "title", None, "مدیرکل راه و شهرسازی لرستان", STRONG),
+        ("مشکلی نداریمموسوی در پاسخ به سؤالی ", "name", "موسوی", None, STRONG),
+        # Honorifics, written apart or onto the name.
+        ("سیدابراهیم رئیسی ", "name", "ابراهیم رئیسی", None, STRONG),
+        ("دکتر بیگلری ", "name", "بیگلری", None, STRONG),
+        # A title with its name after it, no comma between.
+        ("رئیس‌جمهور حسن روحانی در جلسه ", "name", "حسن روحانی", "رئیس‌جمهور", STRONG),
+        # Bodies, media, anonymous sources.
+        ("سازمان نظام پرستاری ", "org", "سازمان نظام پرستاری", None, STRONG),
+        ("واشنگتن تایمز ", "org", "واشنگتن تایمز", None, STRONG),
+        ("یک منبع پارلمانی ", "anonymous", "یک منبع پارلمانی", None, STRONG),
+        ("یکی از شهروندان ", "anonymous", "یکی از شهروندان", None, STRONG),
+        # An adjunct of occasion before the subject, with no comma.
+        ("در ابتدای جلسه رییس دادگاه ", "title", None, "رییس دادگاه", STRONG),
+        ("مجید تخت روانچی در شورای امنیت ", "name", "مجید تخت روانچی", None, STRONG),
+        ("ظریف پاسخ منفی داد و ", "name", "ظریف", None, STRONG),
+    ],
+)
+def test_subject(words: str, kind: str | None, name: str | None, title: str | None,
+                 evidence: int | None) -> None:
+    mention = subject(words)
+    if kind is None:
+        assert mention is None
+        return
+    assert mention is not None
+    assert (mention.kind.value, mention.name, mention.title) == (kind, name, title)
+    assert mention.evidence == evidence
+
+
+def test_also_marks_someone_else() -> None:
+    mention = subject("رییس بیمارستان رازی رشت نیز با تشکر از مردم ")
+    assert mention is not None
+    assert mention.also
+
+
+# -- cues ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "مریم احمدی اظهارداشت: کار ادامه دارد.",
+        "مریم احمدی خاطر نشان کرد: کار ادامه دارد.",
+        "مریم احمدی عنوان داشت: کار ادامه دارد.",
+        "مریم احمدی گفت:کار ادامه دارد.",
+        "مریم احمدی گفت؛ کار ادامه دارد.",
+        "مریم احمدی تاکیدکرد: کار ادامه دارد.",
+    ],
+)
+def test_cue_variants(paragraph: str) -> None:
+    assert _said(paragraph) == [("مریم احمدی", "کار ادامه دارد.")]
+
+
+def test_a_document_speaks_for_whoever_issued_it() -> None:
+    said = _said("سازمان نظام پرستاری با صدور بیانیه‌ای خواستار رسیدگی شد. در این بیانیه آمده است: حقوق"
+                 " پرستاران باید پرداخت شود.")
+    assert said == [("سازمان نظام پرستاری", "حقوق پرستاران باید پرداخت شود.")]
+    assert _said("در اصل ۵۹ قانون اساسی آمده است: همه‌پرسی ممکن است.") == []
+
+
+# -- resolution ---------------------------------------------------------------------------
+
+
+def test_cataphora_a_pronoun_before_the_name() -> None:
+    assert _said("وی گفت: اول.", "وی افزود: دوم.", "علی رضایی، فرماندار قدس، ادامه داد: سوم.") == [
+        ("علی رضایی", "اول."), ("علی رضایی", "دوم."), ("علی رضایی", "سوم."),
+    ]
+
+
+def test_a_pronoun_is_the_person_a_narration_sentence_just_introduced() -> None:
+    said = _said("علی رضایی گفت: اول.", "سپس مهدی احمدی گزارشی از کار ستاد ارائه کرد. وی گفت: دوم.",
+                 "رضایی افزود: سوم.")
+    assert said == [("علی رضایی", "اول."), ("مهدی احمدی", "دوم."), ("علی رضایی", "سوم.")]
+
+
+def test_a_title_that_cannot_be_tied_stays_its_own_speaker() -> None:
+    attribution = extract((
+        "استاندار البرز گفت: سد پر است.",
+        "محمد ساسانی، مدیرعامل شرکت آب منطقه‌ای البرز، گفت: مصرف را کم کنید.",
+        "استاندار البرز افزود: صرفه‌جویی کنید.",
+    ), kicker="استاندار البرز")
+    assert [q.speaker for q in attribution.quotes] == ["استاندار البرز", "محمد ساسانی", "استاندار البرز"]
+    assert {s.name: s.kind for s in attribution.speakers} == {
+        "استاندار البرز": SpeakerKind.TITLE, "محمد ساسانی": SpeakerKind.PERSON,
+    }
+
+
+def test_another_official_with_also_is_not_the_one_named_person() -> None:
+    said = _said("علی رضایی گفت: اول.", "رییس بیمارستان رازی نیز گفت: دوم.")
+    assert said == [("علی رضایی", "اول."), ("رییس بیمارستان رازی", "دوم.")]
+
+
+def test_everyday_words_before_a_cue_are_no_speaker_but_a_known_surname_is() -> None:
+    assert _said("تذکر گفت: این درست نیست.") == []
+    assert _said("محمدجواد ظریف گفت: اول.", "ظریف افزود: دوم.") == [
+        ("محمدجواد ظریف", "اول."), ("محمدجواد ظریف", "دوم."),
+    ]
+
+
+def test_speaker_kinds() -> None:
+    assert _kinds("یک منبع آگاه گفت: الف.", "وزارت کشور اعلام کرد: ب.", "سخنگوی دولت گفت: ج.",
+                  "علی ربیعی، سخنگوی شورا، گفت: د.") == {
+        "یک منبع آگاه": SpeakerKind.ANONYMOUS, "وزارت کشور": SpeakerKind.ORGANISATION,
+        "سخنگوی دولت": SpeakerKind.TITLE, "علی ربیعی": SpeakerKind.PERSON,
+    }
+
+
+def test_json_carries_kinds() -> None:
+    article = analyze_text("یک منبع آگاه گفت: مذاکرات ادامه دارد.\n")
+    data = article.to_json()
+    assert data["quotes"][0] == {"speaker": "یک منبع آگاه", "text": "مذاکرات ادامه دارد.", "paragraph": 0,
+                                 "kind": "direct"}
+    assert data["speakers"][0] == {"name": "یک منبع آگاه", "aliases": [], "kind": "anonymous", "titles": []}
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [("وحید گلی کانی", "گلی کانی"), ("محمد جواد ظریف", "ظریف"), ("مرتضی جوادی آملی", "جوادی آملی"),
+     ("قدرت الله ترابی نژاد", "ترابی نژاد"), ("علیرضا خامسیان", "خامسیان")],
+)
+def test_short_name_keeps_a_compound_surname(name: str, short: str) -> None:
+    assert short_name(Speaker(name)) == short
+
+
+def test_headline_of_a_compound_surname() -> None:
+    article = analyze_text("وحید گلي كاني در این نشست گفت: شهرستان آماده انتخابات است.\n")
+    assert article.headline is not None
+    assert article.headline.startswith("گلی کانی: ")
+
+
+def test_a_title_query_matches_whole_titles_first() -> None:
+    assert match("رئیس‌جمهور", "حسن روحانی", ["رئیس جمهوری اسلامی ایران"]) is Match.START
+    assert match("رئیس‌جمهور", "اسحاق جهانگیری", ["معاون اول رئیس‌جمهور"]) is Match.WORDS
+
+
+def test_one_article_quotes_at_most_a_few_hundred() -> None:
+    paragraph = " ".join(f"علی رضایی گفت: کار {i} ادامه دارد." for i in range(2000))
+    assert len(extract((paragraph,)).quotes) == 300
+
+
+# -- across articles ----------------------------------------------------------------------
+
+
+async def _ingest(ingestor: Ingestor, *texts: str) -> None:
+    for i, text in enumerate(texts):
+        await ingestor.ingest_text(text + "\n", Origin(OriginKind.TEXT, f"t{i}"))
+
+
+async def test_a_surname_joins_the_one_full_name_it_fits(store: Store, ingestor: Ingestor) -> None:
+    await _ingest(ingestor, "ظریف گفت: اول.", "محمدجواد ظریف، وزیر امور خارجه، گفت: دوم.")
+    (person,) = await store.find_speakers("ظریف")
+    assert person.name == "محمدجواد ظریف"
+    assert [q.quote.speaker for q in await store.quotes_by([person])] == ["محمدجواد ظریف"] * 2
+    assert [(c.speaker.name, c.quotes) for c in await store.speakers()] == [("محمدجواد ظریف", 2)]
+    # A second … ظریف: the bare surname fits two people, and stands alone again.
+    await _ingest(ingestor, "مهدی ظریف گفت: سوم.")
+    assert sorted(s.name for s in await store.find_speakers("ظریف")) == ["ظریف", "محمدجواد ظریف", "مهدی ظریف"]
+    assert len(await store.quotes_by(await store.find_speakers("محمدجواد ظریف"))) == 1
+
+
+async def test_anonymous_sources_are_stored_but_not_listed(store: Store, ingestor: Ingestor) -> None:
+    await _ingest(ingestor, "یک منبع آگاه گفت: اول.", "علی رضایی گفت: دوم.")
+    assert [c.speaker.name for c in await store.speakers()] == ["علی رضایی"]
+    assert await store.find_speakers("منبع آگاه") == []
+
+
+async def test_choices_carry_each_persons_newest_title(store: Store, ingestor: Ingestor) -> None:
+    await _ingest(
+        ingestor,
+        "date 2024-01-01\nمهدی رضایی، فرماندار قدس، گفت: اول.",
+        "date 2025-01-01\nمهدی رضایی، استاندار تهران، گفت: دوم.",
+        "date 2025-01-01\nعلی رضایی، رئیس دانشگاه تهران، گفت: سوم.",
+    )
+    found = {s.name: s for s in await store.find_speakers("رضایی")}
+    assert set(found) == {"مهدی رضایی", "علی رضایی"}
+    assert found["مهدی رضایی"].titles == ("استاندار تهران", "فرماندار قدس")
+    assert found["علی رضایی"].titles[0] == "رئیس دانشگاه تهران"
