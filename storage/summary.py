@@ -31,12 +31,21 @@ MAX_SUMMARY_CHARS = 600
 MAX_SENTENCES = 3
 MAX_HEADLINE_CHARS = 120
 
-# Weights of the three signals; position dominates because agency copy puts the news first.
-POSITION_WEIGHT = 1.0
-CENTRALITY_WEIGHT = 0.6
-TITLE_WEIGHT = 0.6
-# An editor's abstract runs to 30–40 words: past that, no further sentence is added.
-TARGET_WORDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The summarizer's few parameters (benchmarks/summary.py fits them leave-one-source-out)."""
+
+    # Weights of the three signals; position dominates because agency copy puts the news first.
+    position: float = 1.0
+    centrality: float = 0.6
+    title: float = 0.6
+    # An editor's abstract runs to 30–40 words: past that, no further sentence is added.
+    target_words: int = 30
+
+
+WEIGHTS = Weights()
 # A further sentence sharing more than this share of its words with the summary repeats it.
 MAX_REDUNDANCY = 0.6
 MIN_WORDS = 5
@@ -113,16 +122,17 @@ def _squares(counts: Counter[str]) -> int:
     return sum(map(operator.mul, counts.values(), counts.values()))
 
 
-def _scores(sentences: list[_Sentence], total: Counter[str], title: str | None, lede: int) -> list[float]:
+def _scores(sentences: list[_Sentence], total: Counter[str], title: str | None, lede: int,
+            weights: Weights) -> list[float]:
     total_sq = _squares(total)
     title_words = content_words(title).keys() if title else set()
     scores = []
     for s in sentences:
         title_share = len(title_words & s.words.keys()) / len(title_words) if title_words else 0.0
         scores.append(
-            POSITION_WEIGHT * _position(s.index, lede)
-            + CENTRALITY_WEIGHT * _cosine_with_rest(s.words, total, total_sq)
-            + TITLE_WEIGHT * title_share
+            weights.position * _position(s.index, lede)
+            + weights.centrality * _cosine_with_rest(s.words, total, total_sq)
+            + weights.title * title_share
             - s.penalty
         )
     return scores
@@ -134,7 +144,7 @@ def _redundant(candidate: _Sentence, chosen: list[_Sentence]) -> bool:
     return bool(own) and len(own & seen) / len(own) > MAX_REDUNDANCY
 
 
-def _select(sentences: list[_Sentence], scores: list[float], lede: int) -> list[_Sentence]:
+def _select(sentences: list[_Sentence], scores: list[float], lede: int, target_words: int) -> list[_Sentence]:
     """The best sentence, then the ones after it while they still belong to the opening.
 
     The lede is one unit: when the best sentence is in it, the summary is the lede from
@@ -153,7 +163,7 @@ def _select(sentences: list[_Sentence], scores: list[float], lede: int) -> list[
     chars = len(first.text)
     for s in sentences[first.index + 1 : first.index + MAX_SENTENCES]:
         in_lede = s.index < lede
-        if not in_lede and (lede or sum(c.length for c in chosen) >= TARGET_WORDS):
+        if not in_lede and (lede or sum(c.length for c in chosen) >= target_words):
             break
         chars += 1 + len(s.text)
         if chars > MAX_SUMMARY_CHARS or s.penalty or _redundant(s, chosen):
@@ -162,13 +172,15 @@ def _select(sentences: list[_Sentence], scores: list[float], lede: int) -> list[
     return chosen
 
 
-def summarize(paragraphs: Sequence[str], title: str | None = None) -> tuple[str, ...]:
+def summarize(paragraphs: Sequence[str], title: str | None = None, *,
+              weights: Weights = WEIGHTS) -> tuple[str, ...]:
     """The summary sentences, in article order: 1–3 of them, ≤ ``MAX_SUMMARY_CHARS`` in all."""
     sentences, total = _sentences(paragraphs)
     if not sentences:
         return ()
     lede = _lede_length(sentences)
-    chosen = _select(sentences, _scores(sentences, total, title, lede), lede)
+    scores = _scores(sentences, total, title, lede, weights)
+    chosen = _select(sentences, scores, lede, weights.target_words)
     if chosen:
         return tuple(s.text for s in chosen)
     # Not one sentence is short enough (a text without punctuation): cut the first short.
