@@ -36,13 +36,16 @@ class NewsItem:
         return self.path.name.split("_", 1)[0].rstrip("0123456789")
 
     def as_statement(self) -> str:
-        """The article as a statement file: the title and a blank line (if it has one),
-        then paragraphs."""
+        """The article as a statement file: the title, a blank line, paragraphs. An untitled
+        article has its paragraphs a line each, with no blank line that would make a short
+        first paragraph read as a title."""
         paragraphs = [
             " ".join(self.sentences[i : i + SENTENCES_PER_PARAGRAPH])
             for i in range(0, len(self.sentences), SENTENCES_PER_PARAGRAPH)
         ]
-        return "\n\n".join([self.title, *paragraphs] if self.title else paragraphs) + "\n"
+        if not self.title:
+            return "\n".join(paragraphs) + "\n"
+        return "\n\n".join([self.title, *paragraphs]) + "\n"
 
 
 def read_item(path: Path) -> NewsItem:
