@@ -1,42 +1,77 @@
-"""ROUGE of our summaries against the ir-news gold summary sentences, beside lead-1 and lead-3.
+"""ROUGE of our summaries per news source, beside lead-k and sumy's LSA, LexRank and TextRank.
 
-Run: ``.venv/bin/python benchmarks/summary.py [--limit N]``.
+Run: ``.venv/bin/python benchmarks/summary.py [--limit N] [--sources tabnak,sobhane] [--loso]``
+(the sumy baselines need the bench extra: ``pip install -e '.[bench]'``).
+
+Sources: Tabnak and Roozno (../shared/data/ir-news), Mashregh and Sobhane
+(../shared/data/ir-news-other), and ``statements`` (benchmarks/gold/statements, office
+statements with a reference summary and an abstract) when that folder exists. Each is
+reported on its own: what counts is how a summarizer does on news it was not fitted to.
 
 Each article goes through the real pipeline (parse, normalize, analyze) from its statement
-text. The reference is its gold sentences, the lead baselines its first one or three
-sentences as the dataset splits them, all normalized by the same normalizer. Scores are
+text. The reference is its gold sentences; lead-k is its first k sentences as the dataset
+splits them; sumy's summarizers get the normalized text, hazm's sentence splitter and word
+tokenizer and hazm's stopwords (no stemmer) and pick 1, 2 or 3 sentences. Scores are
 ROUGE-1 and ROUGE-2 F1 over folded words, averaged over articles, in percent.
 
-Two runs: "extracts", the articles as they are (the gold sentences are in the text,
-mostly the lede); and "abstracts", the gold sentences taken out of the text first, which
-is what an editor's abstract published beside an article is like (articles left with
-fewer than three sentences are skipped there).
+Two conditions: "extracts", the articles as they are (the gold sentences are in the text);
+and "abstracts", the gold sentences taken out of the text first, which is what an editor's
+abstract published beside an article is like (articles left with fewer than three
+sentences are skipped there). For ``statements`` the extract is the reference summary
+and the abstract its ``abstract``, the text as it is in both.
+
+``--loso`` fits the summarizer's weights leave one source out: for each of the four news
+sources, the weights of a small grid that do best on the other three (mean of R1 + R2 over
+sources and both conditions, each source counting once) are reported on the one left out.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import itertools
+import json
+import os
 import sys
+import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.analysis import analyze_text
+from storage.analysis import analyze, analyze_text
+from storage.analysis.summary import WEIGHTS, Weights, summarize
+from storage.models import Article
 from storage.text.normalize import shared_normalizer
 from storage.text.sentences import split_sentences, words
-from tests.irnews import IRNEWS, NewsItem, news_items
+from tests.irnews import IRNEWS, IRNEWS_OTHER, NewsItem, news_items
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS_SOURCES = ("tabnak", "roozno", "mashregh", "sobhane")
+STATEMENTS = Path(os.environ.get("SOKHAN_STATEMENTS_GOLD", ROOT / "benchmarks" / "gold" / "statements"))
+CONDITIONS = ("extracts", "abstracts")
+SUMY = ("lsa", "lexrank", "textrank")
+LEADS = (1, 3)
+SUMY_SIZES = (1, 2, 3)
+
+# -- scoring ----------------------------------------------------------------------------
 
 
 def ngrams(tokens: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
     return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
 
 
+@functools.lru_cache(maxsize=16384)
+def _reference_ngrams(reference: tuple[str, ...], n: int) -> Counter[tuple[str, ...]]:
+    return ngrams(reference, n)  # a reference is scored against every system and weight
+
+
 def rouge_f1(candidate: Sequence[str], reference: Sequence[str], n: int) -> float:
     """ROUGE-N F1: clipped n-gram overlap, harmonic mean of precision and recall."""
-    ours, theirs = ngrams(candidate, n), ngrams(reference, n)
+    ours, theirs = ngrams(candidate, n), _reference_ngrams(tuple(reference), n)
     overlap = sum((ours & theirs).values())
     if not overlap:
         return 0.0
@@ -46,31 +81,40 @@ def rouge_f1(candidate: Sequence[str], reference: Sequence[str], n: int) -> floa
 
 @dataclass
 class Score:
-    """Running means of ROUGE-1/2 F1 and of the summary length, for one system."""
+    """Running means of ROUGE-1/2 F1 and of the summary length, for one system on one source."""
 
     r1: list[float] = field(default_factory=list)
     r2: list[float] = field(default_factory=list)
-    sentences: list[int] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)  # words
 
     def add(self, summary: Sequence[str], reference: Sequence[str]) -> None:
         ours = words(" ".join(summary))
         self.r1.append(rouge_f1(ours, reference, 1))
         self.r2.append(rouge_f1(ours, reference, 2))
-        self.sentences.append(len(summary))
+        self.lengths.append(len(ours))
 
-    def line(self, name: str) -> str:
+    @property
+    def means(self) -> tuple[float, float]:
         n = max(1, len(self.r1))
-        return (f"{name:<8} ROUGE-1 {100 * sum(self.r1) / n:5.2f}   ROUGE-2 {100 * sum(self.r2) / n:5.2f}"
-                f"   ({sum(self.sentences) / n:.2f} sentences)")
+        return 100 * sum(self.r1) / n, 100 * sum(self.r2) / n
+
+    def cell(self) -> str:
+        r1, r2 = self.means
+        return f"{r1:4.1f}/{r2:4.1f}"
 
 
-def systems(item: NewsItem) -> dict[str, Callable[[], Sequence[str]]]:
-    normalize = shared_normalizer().normalize
-    return {
-        "ours": lambda: split_sentences(analyze_text(item.as_statement()).summary),
-        "lead-1": lambda: [normalize(s) for s in item.sentences[:1]],
-        "lead-3": lambda: [normalize(s) for s in item.sentences[:3]],
-    }
+# -- the articles ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One article in one condition, ready for every system: parsed and analyzed once."""
+
+    source: str
+    name: str
+    article: Article
+    leads: tuple[str, ...]  # the text's sentences as its source splits them, normalized
+    reference: tuple[str, ...]  # the gold's folded words
 
 
 def without_gold(item: NewsItem) -> NewsItem | None:
@@ -79,36 +123,313 @@ def without_gold(item: NewsItem) -> NewsItem | None:
     return NewsItem(item.path, item.title, item.date, body, ()) if len(body) >= 3 else None
 
 
-def evaluate(items: list[NewsItem], abstracts: bool) -> dict[str, dict[str, Score]]:
+def news_cases(item: NewsItem, abstracts: bool) -> Case | None:
+    normalize = shared_normalizer().normalize_lines
+    gold = [item.sentences[g - 1] for g in item.gold if g <= len(item.sentences)]
+    text = without_gold(item) if abstracts else item
+    if text is None or not gold:
+        return None
+    reference = tuple(words(" ".join(normalize(gold))))
+    article = analyze_text(text.as_statement())
+    return Case(item.source, item.path.name, article, tuple(normalize(list(text.sentences[:3]))), reference)
+
+
+def statement_cases(folder: Path, abstracts: bool) -> list[Case]:
+    """benchmarks/gold/statements: ``NN.txt`` and ``summaries.jsonl`` of
+    ``{"file", "summary": [sentences], "abstract"}``; read only, never fitted to."""
+    index = folder / "summaries.jsonl"
+    if not index.is_file():
+        return []
     normalize = shared_normalizer().normalize
-    scores: dict[str, dict[str, Score]] = {}
-    for item in items:
-        reference = words(" ".join(normalize(item.sentences[g - 1]) for g in item.gold
-                                   if g <= len(item.sentences)))
-        text = without_gold(item) if abstracts else item
-        if text is None:
+    cases = []
+    for line in index.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
             continue
-        agency = item.path.name.split("_", 1)[0]
-        for name, summarize in systems(text).items():
-            summary = summarize()
-            for group in ("all", agency):
-                scores.setdefault(group, {}).setdefault(name, Score()).add(summary, reference)
-    return scores
+        entry = json.loads(line)
+        gold = entry["abstract"] if abstracts else " ".join(entry["summary"])
+        article = analyze_text((folder / entry["file"]).read_text(encoding="utf-8"))
+        leads = tuple(s for p in article.paragraphs for s in split_sentences(p))[:3]
+        cases.append(Case("statements", entry["file"], article, leads, tuple(words(normalize(gold)))))
+    return cases
+
+
+def load_cases(sources: Sequence[str], limit: int, statements: Path = STATEMENTS,
+               ) -> dict[str, dict[str, list[Case]]]:
+    """condition → source → cases, the first ``limit`` articles of each source (0: all)."""
+    out: dict[str, dict[str, list[Case]]] = {c: {s: [] for s in sources} for c in CONDITIONS}
+    taken: Counter[str] = Counter()
+    for item in news_items((IRNEWS, IRNEWS_OTHER), titled=False):
+        if item.source not in sources or (limit and taken[item.source] >= limit):
+            continue
+        taken[item.source] += 1
+        for condition in CONDITIONS:
+            case = news_cases(item, condition == "abstracts")
+            if case is not None:
+                out[condition][item.source].append(case)
+    if "statements" in sources:
+        for condition in CONDITIONS:
+            found = statement_cases(statements, condition == "abstracts")
+            out[condition]["statements"] = found[: limit or None]
+    return out
+
+
+# -- sumy -------------------------------------------------------------------------------
+
+
+class HazmTokenizer:
+    """What sumy asks of a tokenizer, from hazm: sentences of a text, words of a sentence."""
+
+    def __init__(self) -> None:
+        from hazm import SentenceTokenizer, WordTokenizer
+
+        self._sentences = SentenceTokenizer()
+        self._words = WordTokenizer()
+
+    def to_sentences(self, text: str) -> list[str]:
+        return self._sentences.tokenize(text)
+
+    def to_words(self, sentence: str) -> list[str]:
+        return self._words.tokenize(sentence)
+
+
+class Sumy:
+    """sumy's LSA, LexRank and TextRank, each rating an article's sentences once and
+    picking its best 1, 2 and 3 (in article order), as three runs of sumy would."""
+
+    def __init__(self) -> None:
+        try:
+            from sumy.parsers.plaintext import PlaintextParser
+            from sumy.summarizers.lex_rank import LexRankSummarizer
+            from sumy.summarizers.lsa import LsaSummarizer
+            from sumy.summarizers.text_rank import TextRankSummarizer
+        except ImportError:
+            sys.exit("sumy is not installed: pip install -e '.[bench]' (or --no-sumy)")
+        from hazm.utils import stopwords_list
+
+        self._parser = PlaintextParser
+        self._tokenizer = HazmTokenizer()
+        self._summarizers = {"lsa": LsaSummarizer(), "lexrank": LexRankSummarizer(),
+                             "textrank": TextRankSummarizer()}
+        for summarizer in self._summarizers.values():
+            summarizer.stop_words = stopwords_list()
+        self.seconds: dict[str, float] = {}
+
+    def summaries(self, article: Article) -> dict[str, list[str]]:
+        """``{"lsa-1": [...], …, "textrank-3": [...]}``."""
+        start = time.perf_counter()
+        document = self._parser.from_string("\n\n".join(article.paragraphs), self._tokenizer).document
+        self._spent("parse", start)
+        out = {}
+        for name, summarizer in self._summarizers.items():
+            start = time.perf_counter()
+            ranked: list[Any] = []
+
+            def keep(infos: list[Any], ranked: list[Any] = ranked) -> list[Any]:
+                ranked.extend(infos)  # sorted best first, ties in article order
+                return infos[: max(SUMY_SIZES)]
+
+            summarizer(document, keep)
+            for k in SUMY_SIZES:
+                best = sorted(ranked[:k], key=lambda info: info.order)
+                out[f"{name}-{k}"] = [str(info.sentence) for info in best]
+            self._spent(name, start)
+        return out
+
+    def _spent(self, name: str, start: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+
+
+def baselines(cases: Iterable[Case], sumy: Sumy | None) -> dict[str, dict[str, list[str]]]:
+    """system → case name → summary, for lead-k and sumy."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for case in cases:
+        for k in LEADS:
+            out.setdefault(f"lead-{k}", {})[case.name] = list(case.leads[:k])
+        if sumy is not None:
+            for system, summary in sumy.summaries(case.article).items():
+                out.setdefault(system, {})[case.name] = summary
+    return out
+
+
+# -- tables -----------------------------------------------------------------------------
+
+Summarizer = Callable[[Case], Sequence[str]]
+
+
+def ours(weights: Weights = WEIGHTS) -> Summarizer:
+    if weights == WEIGHTS:
+        return lambda case: split_sentences(case.article.summary)  # as the pipeline stored it
+    return lambda case: summarize(case.article.paragraphs, case.article.title, weights=weights)
+
+
+def _lookup(by_case: dict[str, list[str]]) -> Summarizer:
+    return lambda case: by_case[case.name]
+
+
+def score(cases: Sequence[Case], summaries: Callable[[Case], Sequence[str]]) -> Score:
+    result = Score()
+    for case in cases:
+        result.add(summaries(case), case.reference)
+    return result
+
+
+def table(by_source: dict[str, list[Case]], systems: dict[str, Summarizer], ours_names: Sequence[str]) -> str:
+    """Rows = systems, columns = sources, cells R1/R2; ``*`` marks the best baseline per
+    source (by R1 + R2), and the last rows say by how much ours beats it."""
+    sources = [s for s, cases in by_source.items() if cases]
+    scores = {name: {s: score(by_source[s], f) for s in sources} for name, f in systems.items()}
+    width = max(map(len, systems)) + 2
+    lines = [" " * width + "".join(f"{s:>14}" for s in sources),
+             f"{'articles':<{width}}" + "".join(f"{len(by_source[s]):>14}" for s in sources)]
+    best = {s: max((n for n in systems if n not in ours_names), key=lambda n: sum(scores[n][s].means))
+            for s in sources}
+    for name in systems:
+        cells = "".join(f"{scores[name][s].cell() + ('*' if best[s] == name else ' '):>14}" for s in sources)
+        lines.append(f"{name:<{width}}{cells}")
+    for name in ours_names:
+        # Margin over the best baseline on each score separately (R1 over the best R1 …).
+        margins = []
+        for s in sources:
+            others = [scores[n][s].means for n in systems if n not in ours_names]
+            r1, r2 = scores[name][s].means
+            margins.append(f"{r1 - max(o[0] for o in others):+5.1f}/{r2 - max(o[1] for o in others):+5.1f} ")
+        lines.append(f"{name + ' Δ':<{width}}" + "".join(f"{c:>14}" for c in margins))
+    lengths = "".join(f"{sum(scores[ours_names[0]][s].lengths) / max(1, len(by_source[s])):>13.1f} "
+                      for s in sources)
+    lines.append(f"{'ours words':<{width}}{lengths}")
+    return "\n".join(lines)
+
+
+# -- leave one source out ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    held_out: str
+    weights: Weights
+    scores: dict[str, tuple[float, float]]  # condition → (R1, R2) on the held-out source
+    defaults: dict[str, tuple[float, float]]  # the same for ``WEIGHTS``, fitted on every source
+
+
+def grid(**axes: Sequence[Any]) -> list[Weights]:
+    """Every combination of the given ``Weights`` fields' values, the rest as ``WEIGHTS``."""
+    names = list(axes)
+    known = {f.name for f in fields(Weights)}
+    assert set(names) <= known, set(names) - known
+    return [replace(WEIGHTS, **dict(zip(names, values, strict=True)))
+            for values in itertools.product(*axes.values())]
+
+
+def leave_one_source_out(cases: dict[str, dict[str, list[Case]]], candidates: Sequence[Weights],
+                         make: Callable[[Weights], Summarizer] = ours,
+                         sources: Sequence[str] = NEWS_SOURCES) -> list[Fold]:
+    """For every source, the candidate that does best on the others, scored on it.
+
+    The fit is the mean over the other sources (each counting once, whatever its size) and
+    both conditions of R1 + R2."""
+    sources = [s for s in sources if all(cases[c].get(s) for c in CONDITIONS)]
+    table: dict[Weights, dict[tuple[str, str], tuple[float, float]]] = {}
+    for weights in dict.fromkeys([*candidates, WEIGHTS]):
+        summarizer = make(weights)
+        table[weights] = {(c, s): score(cases[c][s], summarizer).means for c in CONDITIONS for s in sources}
+    folds = []
+    for held_out in sources:
+        rest = [s for s in sources if s != held_out]
+
+        def fit(weights: Weights, rest: list[str] = rest) -> float:
+            return sum(sum(table[weights][c, s]) for c in CONDITIONS for s in rest) / len(rest)
+
+        chosen = max(candidates, key=fit)
+        folds.append(Fold(held_out, chosen, {c: table[chosen][c, held_out] for c in CONDITIONS},
+                          {c: table[WEIGHTS][c, held_out] for c in CONDITIONS}))
+    return folds
+
+
+def loso_grid() -> list[Weights]:
+    """The weights the leave-one-source-out run chooses among: the position prior's base,
+    the title's weight, the length of an abstract and whether a sentence that retells the
+    first may follow it (the lede evidence and centrality weights stay as they are)."""
+    return grid(position=(0.0, 0.1, 0.3), title=(0.6, 1.0, 1.5), target_words=(25, 30, 35),
+                max_echo=(0.4, 1.0))
+
+
+def print_folds(folds: Sequence[Fold]) -> None:
+    print("leave one source out: weights fitted on the other sources, scored on the one named"
+          " (in brackets: the shipped weights, fitted on all four)")
+    changed = [f.name for f in fields(Weights) if any(getattr(x.weights, f.name) != getattr(WEIGHTS, f.name)
+                                                       for x in folds)]
+    for fold in folds:
+        chosen = ", ".join(f"{name}={getattr(fold.weights, name)}" for name in changed) or "the defaults"
+        cells = "  ".join(f"{c} {r1:4.1f}/{r2:4.1f} [{fold.defaults[c][0]:4.1f}/{fold.defaults[c][1]:4.1f}]"
+                          for c, (r1, r2) in fold.scores.items())
+        print(f"  {fold.held_out:<10} {cells}   ({chosen})")
+
+
+# -- cost -------------------------------------------------------------------------------
+
+
+def timing(cases: Sequence[Case], repeat: int = 3) -> str:
+    """Milliseconds per article of the summary alone and of the whole analysis (quotes,
+    speakers, summary, headline), best of ``repeat`` runs over the same articles."""
+    articles = [c.article for c in cases]
+    if not articles:
+        return "no articles"
+
+    def best(run: Callable[[Article], object]) -> float:
+        spent = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for article in articles:
+                run(article)
+            spent.append(time.perf_counter() - start)
+        return 1000 * min(spent) / len(articles)
+
+    summary = best(lambda a: summarize(a.paragraphs, a.title))
+    analysis = best(analyze)
+    return f"{summary:.2f} ms an article for the summary, {analysis:.2f} ms for the whole analysis"
+
+
+# -- main -------------------------------------------------------------------------------
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--limit", type=int, default=0, help="only the first N articles")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N articles of each source")
+    parser.add_argument("--sources", default=",".join([*NEWS_SOURCES, "statements"]),
+                        help="comma-separated sources (default: all there are)")
+    parser.add_argument("--statements", type=Path, default=STATEMENTS,
+                        help="the office statements' folder (NN.txt and summaries.jsonl)")
+    parser.add_argument("--no-sumy", action="store_true", help="lead-k baselines only (fast)")
+    parser.add_argument("--loso", action="store_true", help="also fit the weights leave one source out")
     args = parser.parse_args()
     if not IRNEWS.is_dir():
         sys.exit(f"ir-news not found at {IRNEWS} (set SOKHAN_IRNEWS)")
+    sources = [s.strip() for s in args.sources.split(",") if s.strip()]
+    if "statements" in sources and not (args.statements / "summaries.jsonl").is_file():
+        sources.remove("statements")
 
-    items = list(news_items())[: args.limit or None]
-    for kind, abstracts in (("extracts", False), ("abstracts", True)):
-        for group, by_system in evaluate(items, abstracts).items():
-            print(f"{kind}, {group} ({len(by_system['ours'].r1)} articles)")
-            for name, score in by_system.items():
-                print("  " + score.line(name))
+    start = time.perf_counter()
+    cases = load_cases(sources, args.limit, args.statements)
+    loaded = time.perf_counter()
+    sumy = None if args.no_sumy else Sumy()
+    for condition in CONDITIONS:
+        by_source = cases[condition]
+        found = baselines((c for cs in by_source.values() for c in cs), sumy)
+        systems: dict[str, Summarizer] = {"ours": ours()}
+        for name, by_case in found.items():
+            systems[name] = _lookup(by_case)
+        print(f"\n{condition}: ROUGE-1/ROUGE-2 F1 %, * the best baseline (R1 + R2) of each source")
+        print(table(by_source, systems, ["ours"]))
+    if args.loso:
+        print()
+        print_folds(leave_one_source_out(cases, loso_grid()))
+    print(f"\ncost over the {sum(len(c) for c in cases['extracts'].values())} articles:",
+          timing([c for cs in cases["extracts"].values() for c in cs]))
+    spent = time.perf_counter() - loaded
+    sumy_time = ", ".join(f"{k} {v:.0f} s" for k, v in sumy.seconds.items()) if sumy else "no sumy"
+    print(f"\n{loaded - start:.0f} s to parse and analyze, {spent:.0f} s to summarize and score"
+          f" ({sumy_time})")
 
 
 if __name__ == "__main__":
