@@ -251,3 +251,12 @@ async def test_a_very_long_statement_comes_as_its_opening_and_then_a_file(
     whole = api.file_bytes(sent[-1].document_id).decode()
     assert whole.startswith("گزارش بلند")
     assert whole.count("این طرح برای همه شهروندان") == 60 * 60
+
+
+async def test_a_one_sentence_statement_is_not_shown_twice(api: LocalBotApi, app: SokhanApp) -> None:
+    store = app.bot_data.store
+    assert store is not None
+    text = "ساعت کار ادارات استان فردا به دلیل سرمای هوا از ساعت ده آغاز می‌شود."
+    result = await Ingestor(store).ingest_text(text, Origin(OriginKind.TEXT, "one-line"))
+    reply = await say(api, f"/summary {result.article_id}")
+    assert (reply.plain_text or "").count("ساعت کار ادارات استان فردا") == 1  # once, not as headline too

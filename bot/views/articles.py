@@ -10,6 +10,7 @@ from bot import strings
 from bot.callbacks import Action, Buttons
 from bot.render import cut_text, escape, fit_messages
 from bot.views.common import View, byline, byline_text, digits, headline, keyboard, pager
+from storage.analysis.summary import beside_headline
 from storage.models import Delivery, StoredArticle, SubscriptionKind
 
 
@@ -22,10 +23,13 @@ def article_buttons(buttons: Buttons, article_id: int) -> InlineKeyboardMarkup:
 
 
 def summary_text(stored: StoredArticle) -> str:
+    """Headline, byline, summary: the headline left out when the summary opens with its very
+    words (an untitled one-sentence statement), so the same text is not shown twice."""
     a = stored.article
-    lines = [f"<b>{escape(headline(a))}</b>", byline(a.date, a.source),
-             "", escape(a.summary or a.lead), "", f"#{digits(stored.id)}"]
-    return "\n".join(lines)
+    summary = a.summary or a.lead
+    title = beside_headline(headline(a), [summary])
+    head = [f"<b>{escape(title)}</b>"] if title else []
+    return "\n".join([*head, byline(a.date, a.source), "", escape(summary), "", f"#{digits(stored.id)}"])
 
 
 def summary_view(stored: StoredArticle, buttons: Buttons) -> View:
