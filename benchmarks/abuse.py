@@ -47,7 +47,8 @@ TEXTS = ["<b>x</b>", "<script>alert(1)</script>", "&amp;&lt;", "\u202eمتن و�
          "'); DROP TABLE a;--", "🙂" * 50, "ن" * 5000, "ا " * 3000, "\n\n\n", "%s%s%n", "{id}", "@@@",
          "/find", "http://127.0.0.1/x"]
 COMMANDS = ["/article", "/full", "/summary", "/quote", "/find", "/follow", "/subscribe", "/unsubscribe",
-            "/latest", "/speakers", "/start", "/help", "/delete", "/feed remove", "/feed add", "/publish", "/stats"]
+            "/latest", "/speakers", "/start", "/help", "/delete", "/feed remove", "/feed add", "/publish",
+            "/stats"]
 
 
 def current_rss_mb(pid: int) -> float:
