@@ -17,7 +17,7 @@ import pytest
 
 from bot import strings
 from bot.app import SokhanApp, polling
-from bot.local import DEFAULT_USER, LocalBotApi, LocalChat
+from bot.local import DEFAULT_USER, LocalBotApi, LocalChat, LocalUser
 from bot.logs import REDACTED, Redactor
 from bot.updates import BACKLOG, PER_CHAT
 from storage.db.store import Store
@@ -27,6 +27,7 @@ from storage.sources.files import decode, read_statement
 from tests.conftest import ROOT, SEED_000, SEEDS, local_app, say
 from tests.feedserver import FeedServer
 
+ADMIN_USER = LocalUser(4343, "مدیر")
 TOKEN = "123456789:AAE-the-bots-very-secret-token_x"  # noqa: S105 (a made-up token for the test)
 ME = DEFAULT_USER.id
 
@@ -238,3 +239,27 @@ async def test_a_flooding_group_does_not_hold_up_a_private_reply(api: LocalBotAp
         reply = await say(api, "/find خامسیان")
         assert "خامسیان" in (reply.plain_text or "")
         assert len(api.sent(group.id)) < 100
+
+
+# -- heavy work -----------------------------------------------------------------------------
+
+async def test_a_huge_statement_and_a_stalled_feed_do_not_hold_up_a_search(
+    api: LocalBotApi, archive: Path
+) -> None:
+    """An administrator publishes a 1.9 MB statement while a feed's server stalls: a user's
+    search is answered before the publishing is done."""
+    paragraph = "استاندار در این نشست گفت: " + "برنامه‌های عمرانی استان با جدیت پیگیری می‌شود و ادامه دارد. " * 40
+    huge = ("گزارش بسیار بلند\n\n" + "\n\n".join(f"{i}. {paragraph}" for i in range(440))).encode()
+    assert 1.5 * 2**20 < len(huge) < 2 * 2**20
+    api.add_chat(LocalChat.private(ADMIN_USER), [ADMIN_USER])
+    with FeedServer() as server:
+        server.set("/rss", b"", delay=30)  # answers nothing for half a minute
+        async with polling(local_app(api, archive, admins={ADMIN_USER.id}, feeds_port=server.port,
+                                     feeds=(server.url("/rss"),), feed_interval=60.0)):
+            await api.wait_until(lambda: server.requests, timeout=20)  # the feed's fetch is under way
+            api.user_sends_document("huge.txt", huge, user=ADMIN_USER, mime_type="text/plain")
+            reply = await say(api, "/find خامسیان")
+            assert "خامسیان" in (reply.plain_text or "")
+            assert not any("منتشر شد" in (m.plain_text or "") for m in api.sent(ADMIN_USER.id))
+            published = await api.wait_for_reply(ADMIN_USER.id, timeout=120, after_message_id=0)
+            assert "منتشر شد" in (published.plain_text or "")
