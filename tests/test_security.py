@@ -248,7 +248,8 @@ async def test_a_huge_statement_and_a_stalled_feed_do_not_hold_up_a_search(
 ) -> None:
     """An administrator publishes a 1.9 MB statement while a feed's server stalls: a user's
     search is answered before the publishing is done."""
-    paragraph = "استاندار در این نشست گفت: " + "برنامه‌های عمرانی استان با جدیت پیگیری می‌شود و ادامه دارد. " * 40
+    sentence = "برنامه‌های عمرانی استان با جدیت پیگیری می‌شود و ادامه دارد. "
+    paragraph = "استاندار در این نشست گفت: " + sentence * 40
     huge = ("گزارش بسیار بلند\n\n" + "\n\n".join(f"{i}. {paragraph}" for i in range(440))).encode()
     assert 1.5 * 2**20 < len(huge) < 2 * 2**20
     api.add_chat(LocalChat.private(ADMIN_USER), [ADMIN_USER])
