@@ -211,3 +211,21 @@ async def test_choices_carry_each_persons_newest_title(store: Store, ingestor: I
     assert set(found) == {"مهدی رضایی", "علی رضایی"}
     assert found["مهدی رضایی"].titles == ("استاندار تهران", "فرماندار قدس")
     assert found["علی رضایی"].titles[0] == "رئیس دانشگاه تهران"
+
+
+def test_a_speakers_label_before_a_colon() -> None:
+    said = _said("پرسش: آیا خانه دوم خمس دارد؟",
+                 "آیت الله سیستانی: «خمس دارد.» آیت الله مکارم شیرازی: «ندارد.»",
+                 "موضوع: برگزاری نشست", "منبع:ایسنا", "جلسه ساعت ۱۰:۳۰ برگزار شد.")
+    assert said == [("سیستانی", "خمس دارد."), ("مکارم شیرازی", "ندارد.")]
+
+
+def test_a_question_before_the_verb_is_in_the_speakers_sentence() -> None:
+    said = _said("علی رضایی گفت: اول.", "مهدی احمدی در پاسخ به این سوال که وضع چیست؟ اظهار کرد: خوب است.")
+    assert said == [("علی رضایی", "اول."), ("مهدی احمدی", "خوب است.")]
+
+
+def test_an_office_of_a_place_ends_before_the_object() -> None:
+    mention = subject("حسین اسمعیل‌پور فرماندار رودسر قطعی برق را مهم‌ترین مشکل اعلام و ")
+    assert mention is not None
+    assert (mention.name, mention.title) == ("حسین اسمعیل‌پور", "فرماندار رودسر")

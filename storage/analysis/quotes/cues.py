@@ -100,6 +100,7 @@ def _last_words() -> tuple[str, ...]:
 _LAST_WORDS = _last_words()
 _VERB_BEFORE = re.compile(rf"(?<![\w{ZWNJ}])(?:{_verb_pattern()})\s*(?P<ke>که\s*)?$")
 _DOCUMENT_VERB = re.compile("آمده|حاکی")
+_QUESTION = re.compile("[؟?]")
 _LOOKBEHIND = 60
 _GUILLEMET = re.compile("[«»]")
 
@@ -113,6 +114,7 @@ class _Cue:
     end: int  # past the colon, or at the «
     indirect: bool
     document: bool = False  # در این بیانیه آمده است: the words of a document
+    label: bool = False  # آیت‌الله سیستانی: «…»: a speaker's name before a colon, no verb
 
 
 def _cues(paragraph: str, index: int) -> list[_Cue]:
@@ -122,9 +124,12 @@ def _cues(paragraph: str, index: int) -> list[_Cue]:
         at = trigger.start()
         window = max(0, at - _LOOKBEHIND)
         last = paragraph[window:at].rsplit(None, 1)
-        if not last or not last[-1].endswith(_LAST_WORDS):
-            continue  # a cheap test before the verb search, which is slow
-        verb = _VERB_BEFORE.search(paragraph, window, at)
+        # A cheap test before the verb search, which is slow.
+        verb = _VERB_BEFORE.search(paragraph, window, at) if last and last[-1].endswith(_LAST_WORDS) else None
+        if verb is None and trigger.group() in ":：" and (label := _label(paragraph, at)) is not None:
+            if not quotation.inside(label) and not (cues and label < cues[-1].end):
+                cues.append(_Cue(index, label, trigger.end(), False, label=True))
+            continue
         if verb is None or (verb.group("ke") and trigger.group() != "«"):
             continue
         start = verb.start()
@@ -139,8 +144,36 @@ def _cues(paragraph: str, index: int) -> list[_Cue]:
     return cues
 
 
-def _sentence_start(at: int, ends: tuple[int, ...]) -> int:
-    return ends[i - 1] if (i := bisect.bisect_right(ends, at)) else 0
+_LABEL_CHARS = 50
+_LABEL_BOUNDARY = re.compile(r"[»؟?.!\n][^»؟?.!\n]*$")
+
+
+def _label(paragraph: str, at: int) -> int | None:
+    """Where a speaker's label before the colon at ``at`` starts, as transcripts and
+    rulings print them (``مقام معظم رهبری: «…»``, a line opening ``بایدن: …``): a few
+    words after a sentence's end or a closing », with «…» or the paragraph's start around
+    them. Whether the words name a speaker is for the mentions to tell."""
+    window = max(0, at - _LABEL_CHARS)
+    boundary = _LABEL_BOUNDARY.search(paragraph, window, at)
+    start = boundary.start() + 1 if boundary else (0 if window == 0 else None)
+    if start is None:
+        return None
+    words = paragraph[start:at].split()
+    if not 1 <= len(words) <= 5 or any(c.isdigit() or c in "،,؛:" for c in paragraph[start:at]):
+        return None
+    if start > 0 and not paragraph[at + 1:at + 3].lstrip().startswith("«"):
+        return None
+    return start + len(paragraph[start:at]) - len(paragraph[start:at].lstrip())
+
+
+def _sentence_start(at: int, ends: tuple[int, ...], paragraph: str = "") -> int:
+    """Where the sentence holding ``at`` starts; a question the reporter quotes before the
+    verb (``X در پاسخ به این سوال که … چیست؟ اظهار کرد:``) is part of it."""
+    i = bisect.bisect_right(ends, at)
+    while i and not paragraph[ends[i - 1]:at].strip() and _QUESTION.search(paragraph, max(0, ends[i - 1] - 3),
+                                                                             ends[i - 1]):
+        at, i = ends[i - 1] - 1, i - 1
+    return ends[i - 1] if i else 0
 
 
 def _closing_quotes(text: str) -> dict[int, int]:
@@ -184,7 +217,7 @@ def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str
             continue
         ends = sentence_ends(paragraph)
         closing = _closing_quotes(paragraph)
-        starts = [_sentence_start(c.start, ends) for c in cues]
+        starts = [c.start if c.label else _sentence_start(c.start, ends, paragraph) for c in cues]
         kept = [k for k in range(len(cues))
                 if k == 0 or cues[k - 1].indirect or starts[k] >= cues[k - 1].end]
         for n, k in enumerate(kept):

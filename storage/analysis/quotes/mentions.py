@@ -65,6 +65,9 @@ _STOPS = heads(
     " دربارهٔ"
 )
 _ALSO = heads("نیز هم")
+# Offices of a place, whose complement is the place's name (استاندار گیلان, فرماندار قدس).
+_PLACE_OFFICES = heads("استاندار فرماندار فرمانداران شهردار شهرداران بخشدار دهیار امام‌جمعه")
+_PLACE_KINDS = heads("استان شهرستان شهر بخش منطقه روستای")
 _WHOLE_STOPS = whole("علی‌رغم")  # its first part is a name (علی)
 _TIME_WORDS = heads(
     "امروز دیروز امشب دیشب روز صبح ظهر عصر شب شامگاه بامداد گذشته جاری هفته ماه سال"
@@ -409,12 +412,31 @@ def subject(text: str) -> Mention | None:
             return None
         return Mention(Kind.ANONYMOUS, name=" ".join(["یکی", "از", *words[:MAX_NAME_WORDS]]))
     words, used, quoted = _phrase(tokens)
+    if used < len(tokens) and head_of(tokens[used]) == "را":
+        words = _before_object(words)
     mention = classify(words, quoted)
     if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
         mention = _with_apposition(mention, tokens[used:])
     if mention is not None and used < len(tokens) and head_of(tokens[used]) in _ALSO:
         mention = dataclasses.replace(mention, also=True)
     return mention
+
+
+def _before_object(words: list[str]) -> list[str]:
+    """The subject of ``words`` that ran on into the object before ``را``: an office of a
+    place is the office and its place (``فرماندار رودسر قطعی برق را`` → فرماندار رودسر)."""
+    office = next((i for i, w in enumerate(words[:MAX_NAME_WORDS + 1]) if head_of(w) in _PLACE_OFFICES), None)
+    if office is None:
+        return words
+    end = office + 1
+    if end < len(words) and head_of(words[end]) in _PLACE_KINDS:
+        end += 1
+    while end < len(words):
+        joined = head_of(words[end]) == "و" and end + 1 < len(words)  # رودسر و لنگرود
+        if not (name_like(words[end]) or joined):
+            break
+        end += 1
+    return words[:end]
 
 
 def _with_apposition(mention: Mention, rest: list[str]) -> Mention:

@@ -317,6 +317,12 @@ class _Resolver:
             owner.add_title(title)
 
 
+def _names_someone(mention: Mention | None) -> bool:
+    if mention is None:
+        return False
+    return mention.kind is Kind.TITLE or (mention.kind is Kind.NAME and mention.evidence == STRONG)
+
+
 def _plural(titles: list[str]) -> bool:
     return any(head_of(t.split()[0]) in PLURAL_TITLES for t in titles if t)
 
@@ -362,8 +368,12 @@ def _events(paragraphs: Sequence[str]) -> list[tuple[bool, Mention | None, str, 
     cues: dict[tuple[int, int], list[tuple[Mention | None, str, int]]] = {}
     quoted: dict[int, list[tuple[int, int]]] = {}  # paragraph → spans inside quotes
     for index, (cue, start, text) in spans(paragraphs):
-        before = paragraphs[index][start:cue.start]
+        before = paragraphs[index][start:cue.end - 1 if cue.label else cue.start]
         mention = document_subject(before) if cue.document else subject(before)
+        if cue.label and not _names_someone(mention):
+            continue  # موضوع:, بیشتر بخوانید: a label, not a speaker
+        if mention is None and before.rstrip().endswith(("؟", "?")):
+            mention = Mention(Kind.ANAPHOR)  # … چیست؟ گفت: a question with no subject before it
         cues.setdefault((index, start), []).append((mention, text, cue.paragraph))
         if cue.paragraph != index:
             quoted.setdefault(cue.paragraph, []).append((0, len(paragraphs[cue.paragraph])))
