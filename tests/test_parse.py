@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from storage.analysis import analyze
 from storage.analysis.parse import parse_article
 from storage.errors import RejectedText
 from storage.text.letters import ZWNJ
@@ -170,3 +171,59 @@ def test_windows_and_old_mac_line_ends(normalizer: TextNormalizer) -> None:
 def test_not_an_article(normalizer: TextNormalizer, raw: str) -> None:
     with pytest.raises(RejectedText):
         parse_article(raw, normalizer)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "عنوان خبر\n\n۱۴۰۴/۰۹/۱۹\n\nمتن خبر در اینجا آمده است.",
+        "عنوان خبر\n۱۴۰۴/۰۹/۱۹\n\nمتن خبر در اینجا آمده است.",
+        "عنوان خبر\n\nچهارشنبه ۱۹ آذر ۱۴۰۴ ساعت ۱۰:۳۰\n\nمتن خبر در اینجا آمده است.",
+        "استاندار البرز؛\nعنوان خبر\n\n۱۹ آذر ۱۴۰۴\n\nمتن خبر در اینجا آمده است.",
+        "عنوان خبر\n\nکاشان - ۱۹ آذر ۱۴۰۴ - متن خبر در اینجا آمده است.",
+        "عنوان خبر\n\nتهران – چهارشنبه ۱۹ آذر ۱۴۰۴ – متن خبر در اینجا آمده است.",
+        "عنوان خبر\n\nقم - 1404/09/19 - متن خبر در اینجا آمده است.",
+    ],
+    ids=["date-line", "date-line-no-blank", "weekday-and-time", "after-kicker", "inline",
+         "inline-weekday", "inline-numeric"],
+)
+def test_a_date_anywhere_in_the_header_block(normalizer: TextNormalizer, raw: str) -> None:
+    article = parse_article(raw, normalizer)
+    assert article.date == dt.date(2025, 12, 10)
+    assert article.title == "عنوان خبر"
+    assert article.lead == "متن خبر در اینجا آمده است."
+
+
+def test_an_inline_dateline_leaves_the_attribution_to_open_the_lead(normalizer: TextNormalizer) -> None:
+    raw = ("عنوان\n\nکاشان - ۲۴ آذر ۱۴۰۴ - به گزارش روابط عمومی دانشگاه کاشان،"
+           " رئیس دانشگاه گفت: پژوهش مهم است.")
+    article = analyze(parse_article(raw, normalizer))
+    assert article.source == "روابط عمومی دانشگاه کاشان"
+    assert [q.speaker for q in article.quotes] == ["رئیس دانشگاه"]
+
+
+def test_a_date_deep_in_the_body_is_not_the_date(normalizer: TextNormalizer) -> None:
+    raw = "عنوان\n\nبند یک.\n\nبند دو.\n\nبند سه.\n\n۱۴۰۴/۰۹/۱۹\n\nبند چهار."
+    assert parse_article(raw, normalizer).date is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "lead"),
+    [
+        ("<b>تست</b> <script>alert(1)</script>\n\n<p>متن خبر &amp; ادامه آن.</p>", "تست",
+         "متن خبر & ادامه آن."),
+        ("<h1>عنوان</h1><p>بند یک خبر است.</p><p>بند دو خبر است.</p>", "عنوان", "بند یک خبر است."),
+        ("عنوان\n\nمتن خبر &laquo;مهم&raquo; است.", "عنوان", "متن خبر «مهم» است."),
+    ],
+    ids=["tags-and-script", "blocks", "entities"],
+)
+def test_markup_in_a_statement_is_read_as_text(normalizer: TextNormalizer, raw: str, title: str,
+                                               lead: str) -> None:
+    article = parse_article(raw, normalizer)
+    assert (article.title, article.lead) == (title, lead)
+    assert "<" not in " ".join(article.paragraphs)
+
+
+def test_the_source_stops_at_a_semicolon(normalizer: TextNormalizer) -> None:
+    raw = "عنوان\n\nبه گزارش تابناک؛ احمد مسجد جامعی؛ عضو شورای شهر تهران، گفت: شهر نیاز دارد."
+    assert parse_article(raw, normalizer).source == "تابناک"

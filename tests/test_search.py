@@ -171,13 +171,16 @@ async def test_hit_fields_and_snippet_from_display_text(seeded: Store) -> None:
 
 
 async def test_snippet_is_escaped(store: Store) -> None:
+    # Angle brackets that are no markup stay in the text (markup itself is read as text when
+    # the statement is parsed), and the snippet escapes them.
     await Ingestor(store).ingest_text(
-        "هشدار\n\nپیام <script>alert(1)</script> & «نمونه» در سامانه منتشر شد.",
+        "هشدار\n\nپیام <فوری> & «نمونه» در سامانه منتشر شد.",
         Origin(OriginKind.TEXT, "x"),
     )
     snippet = snippet_html((await store.search("سامانه")).hits[0].snippet)
-    assert "<script>" not in snippet
-    assert "&lt;script&gt;" in snippet
+    assert "<فوری>" not in snippet
+    assert "&lt;فوری&gt;" in snippet
+    assert "&amp;" in snippet
     assert "<b>سامانه</b>" in snippet
 
 

@@ -8,12 +8,14 @@ so a paragraph ends where a sentence ends, not where a line does.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
 from storage.errors import RejectedText, Rejection
 from storage.models import Article
 from storage.text.dates import NUMERIC_DATE, WORDED_JALALI, parse_date
+from storage.text.html import html_to_text
 from storage.text.letters import LETTERS
 from storage.text.normalize import TextNormalizer
 
@@ -39,6 +41,21 @@ _SIGNATURE = re.compile(
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _DATE_MARKER = re.compile(r"^(?:date|تاریخ)\s*[:：]?\s*", re.IGNORECASE)
 _WEEKDAYS = re.compile(r"(?:یک|دو|سه|چهار|پنج)\s*[\u200c ]?شنبه|شنبه|جمعه|ساعت|[-–—،,|:\s\d۰-۹٠-٩]")
+# Lines of the header block a date may stand on or open: kicker, title, subtitle, lead.
+_HEADER_LINES = 4
+# ``کاشان - ۱۰ آذر ۱۴۰۴ - به گزارش …``: a place, the date, then the lead.
+_INLINE_DATELINE = re.compile(
+    rf"^[{LETTERS}\u200c ]{{2,40}}?\s*[-–—]\s*"
+    r"(?P<date>(?:(?:(?:یک|دو|سه|چهار|پنج)\s*[\u200c ]?)?شنبه|جمعه)?\s*"
+    rf"(?:{WORDED_JALALI.pattern}|{NUMERIC_DATE.pattern}))\s*[-–—]\s*"
+)
+# Markup pasted into a statement (a web page, a CMS): read as the text it shows.
+_HTML_TAG = re.compile(
+    r"</?(?:b|strong|i|em|u|s|p|br|div|span|a|font|script|style|h[1-6]|ul|ol|li|table|tr|td|blockquote|"
+    r"section|article|figure|img)\b[^>]*>",
+    re.IGNORECASE,
+)
+_HTML_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
 _PERSIAN_LETTER = re.compile(f"[{LETTERS}]")
 _TERMINAL = frozenset(".!?؟…:»\"")
 _KICKER_END = frozenset("؛;:")
@@ -49,7 +66,7 @@ _CONTINUATION_WORDS = frozenset(
 # "… گفت:" marks a reported statement, which a headline ending in a period is not.
 _REPORTING_COLON = re.compile(r"(?:گفت|افزود|کرد|داشت|داد|شد)\s*:")
 _SOURCE = re.compile(
-    r"^[^\n]{0,40}?به\s*گزارش\s+(?P<src>[^،,:\n]{2,90}?)\s*:?\s*[،,]"
+    r"^[^\n]{0,40}?به\s*گزارش\s+(?P<src>[^،,:؛\n]{2,90}?)\s*:?\s*[،,؛]"
 )
 _VIA = re.compile(r"\s*به\s*نقل\s*از\s*")
 _AGENCY_WORDS = ("خبرگزاری", "پایگاه", "روزنامه", "باشگاه", "شبکه", "سایت", "ستاد", "روابط")
@@ -67,7 +84,10 @@ def _clean(raw: str) -> str:
 
 
 def _take_date(lines: list[str]) -> tuple[str | None, list[str]]:
-    """Find a ``date`` marker or a dateline above the text; return it and the rest."""
+    """Find the date in the header block — a ``date`` marker, a line that is only a date
+    (with its weekday and time), or an inline dateline ``PLACE - DATE - به گزارش …`` — above,
+    between or opening the kicker, title and lead; return it and the lines without it."""
+    seen = 0
     for i, line in enumerate(lines):
         if not line.strip():
             continue
@@ -80,7 +100,11 @@ def _take_date(lines: list[str]) -> tuple[str | None, list[str]]:
         found = WORDED_JALALI.search(line) or NUMERIC_DATE.search(line)
         if found and not _PERSIAN_LETTER.search(_WEEKDAYS.sub("", line.replace(found.group(), ""))):
             return found.group(), [*lines[:i], *lines[i + 1:]]
-        if i >= 2 or _PERSIAN_LETTER.search(line):
+        inline = _INLINE_DATELINE.match(line)
+        if inline:
+            return inline["date"], [*lines[:i], line[inline.end():], *lines[i + 1:]]
+        seen += 1
+        if seen >= _HEADER_LINES:
             break
     return None, lines
 
@@ -199,11 +223,21 @@ def _source(paragraphs: list[str]) -> str | None:
     return None
 
 
+def as_plain_text(raw: str) -> str:
+    """The text a reader sees: markup read as a page shows it, entities decoded."""
+    if _HTML_TAG.search(raw):
+        return html_to_text(raw)
+    return html.unescape(raw) if _HTML_ENTITY.search(raw) else raw
+
+
 def parse_article(raw: str, normalizer: TextNormalizer) -> Article:
-    """Parse and normalize one statement. Raises ``RejectedText`` for non-articles."""
+    """Parse and normalize one statement. Raises ``RejectedText`` for non-articles.
+
+    ``raw`` is kept as it came, for the audit trail; markup in it is parsed as text.
+    """
     if not _PERSIAN_LETTER.search(raw):
         raise RejectedText(Rejection.NO_PERSIAN)
-    date_text, lines = _take_date([line.strip() for line in _clean(raw).split("\n")])
+    date_text, lines = _take_date([line.strip() for line in _clean(as_plain_text(raw)).split("\n")])
     classified, tags = _classify(lines)
     kicker, title, rest = _head(classified)
     paragraphs = _paragraphs(rest)
