@@ -74,6 +74,7 @@ async def _start_services(app: SokhanApp, settings: Settings, retry_base: float,
     data.ingestor = ingestor = Ingestor(store)
     data.codec = codec = CallbackCodec(await store.keys.secret(BUTTON_SECRET))
     data.admin_ids = settings.admin_ids
+    data.source = settings.source
     await _set_commands(app, settings.admin_ids)
     if settings.channel_id:
         await _subscribe_channel(app, store, settings.channel_id)

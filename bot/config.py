@@ -110,6 +110,8 @@ class Settings:
     bot_token: str | None = field(default=None, repr=False)
     api_base_url: str = DEFAULT_API_BASE_URL
     admin_ids: frozenset[int] = frozenset()
+    # The office's name: the source of statements published through the bot that name none.
+    source: str | None = None
     webhook_url: str | None = None
     webhook_port: int = 8443
     # What Telegram sends with every webhook update; generated and kept in the database
@@ -143,6 +145,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         bot_token=get("TELEGRAM_BOT_TOKEN"),
         api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
         admin_ids=_admin_ids(get("SOKHAN_ADMIN_IDS") or ""),
+        source=get("SOKHAN_SOURCE"),
         webhook_url=get("TELEGRAM_WEBHOOK_URL"),
         webhook_port=_port(get("TELEGRAM_WEBHOOK_PORT") or "8443"),
         webhook_secret=_webhook_secret(get("TELEGRAM_WEBHOOK_SECRET")),

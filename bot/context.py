@@ -43,6 +43,8 @@ class BotData:
     feeds: FeedPoller | None = None
     # Telegram user ids allowed to publish, delete and manage feeds (SOKHAN_ADMIN_IDS).
     admin_ids: frozenset[int] = frozenset()
+    # The office's name, the source of what it publishes through the bot (SOKHAN_SOURCE).
+    source: str | None = None
 
 
 def _opened[T](value: T | None, what: str) -> T:

@@ -18,6 +18,7 @@ import pytest
 
 from bot import strings
 from bot.app import SokhanApp, polling
+from bot.handlers.admin import today_in_tehran
 from bot.limiter import BULK_INSIDE
 from bot.local import LocalBotApi, LocalChat, LocalUser
 from storage.db.store import Store
@@ -460,3 +461,14 @@ async def test_replies_go_before_bulletins(api: LocalBotApi, db: Path) -> None:
         # the priority, the sixteen in flight would compete with it for every message.
         assert bulletins_sent() - before <= BULK_INSIDE + 1
         await delivered(api, {r.id: [1] for r in readers}, within=30)
+
+
+async def test_a_statement_published_here_is_dated_today_and_signed_by_the_office(
+    api: LocalBotApi, db: Path
+) -> None:
+    async with polling(make_app(api, db, source="روابط عمومی استانداری قم")) as app:
+        await say(api, "/publish نشست شورای اداری استان برگزار شد و استاندار گفت: کارها پیش می‌رود.",
+                  user=ADMIN)
+        (stored,) = await store_of(app).latest_articles()
+        assert stored.article.source == "روابط عمومی استانداری قم"
+        assert stored.article.date == today_in_tehran()
