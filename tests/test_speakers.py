@@ -229,3 +229,9 @@ def test_an_office_of_a_place_ends_before_the_object() -> None:
     mention = subject("حسین اسمعیل‌پور فرماندار رودسر قطعی برق را مهم‌ترین مشکل اعلام و ")
     assert mention is not None
     assert (mention.name, mention.title) == ("حسین اسمعیل‌پور", "فرماندار رودسر")
+
+
+async def test_a_full_name_finds_the_surname_the_archive_has_alone(store: Store, ingestor: Ingestor) -> None:
+    await _ingest(ingestor, "ربیعی، سخنگوی دولت، گفت: اول.", "آیت‌الله سیستانی: «دوم.»")
+    assert [s.name for s in await store.find_speakers("علی ربیعی")] == ["ربیعی"]
+    assert [s.name for s in await store.find_speakers("آیت‌الله سیستانی")] == ["سیستانی"]

@@ -178,6 +178,24 @@ async def containing(conn: aiosqlite.Connection, key: str) -> list[Speaker]:
     return _from_rows(rows)
 
 
+async def bare_surnames_of(conn: aiosqlite.Connection, name: str) -> list[Speaker]:
+    """People stored by a surname of the full name ``name`` alone, where no full name in
+    the archive has that surname (else the bare surname is that person's already)."""
+    if is_bare_name(name):
+        return []
+    keys = json.dumps(surname_keys(name))
+    async with conn.execute(
+        "SELECT s.id, s.name, a.alias, a.title, s.kind FROM speakers s"
+        " LEFT JOIN speaker_aliases a ON a.speaker_id = s.id LEFT JOIN articles r ON r.id = a.article_id"
+        " WHERE s.key IN (SELECT value FROM json_each(?)) AND s.bare"
+        "  AND NOT EXISTS (SELECT 1 FROM speaker_surnames u WHERE u.surname = s.key)"
+        " ORDER BY s.id, coalesce(r.published, substr(r.created_at, 1, 10)) DESC, a.article_id DESC,"
+        " a.position",
+        (keys,),
+    ) as cursor:
+        return _from_rows(await cursor.fetchall())
+
+
 async def joined_keys(conn: aiosqlite.Connection, people: Sequence[Speaker]) -> dict[str, str]:
     """Each key whose quotes are these people's: their own, and the bare surnames joined
     to them → the name the quotes are shown under."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from storage.analysis.quotes import Match, is_bare_name, match, speaker_key
+from storage.analysis.quotes import Match, is_bare_name, match, speaker_key, without_honorifics
 from storage.db import articles, derived, fts, speakers
 from storage.db import feeds as feed_rows
 from storage.db.connection import Database
@@ -246,14 +246,15 @@ class Store:
         surname, blind to ZWNJ, spacing and Arabic/Persian letters. Several people may fit
         (the caller asks which one); only the best kind of match counts, so a full name
         never brings in everyone who shares a word of it."""
+        query = without_honorifics(query)  # stored names have none
         key = speaker_key(query)
         if not key:
             return []
         async with self._db.read() as conn:
             candidates = await speakers.containing(conn, key)
-        ranked = [(m, s) for s in candidates if (m := match(query, s.name, s.aliases)) is not None]
-        if not ranked:
-            return []
+            ranked = [(m, s) for s in candidates if (m := match(query, s.name, s.aliases)) is not None]
+            if not ranked:  # a full name the archive has only by its surname: ربیعی for علی ربیعی
+                return await speakers.bare_surnames_of(conn, query)
         best = min(m.value for m, _ in ranked)
         if best == Match.EXACT.value and all(is_bare_name(s.name) for m, s in ranked if m is Match.EXACT):
             best = Match.SURNAME.value  # a bare surname that fits several: them too, to pick from

@@ -254,6 +254,13 @@ def _strip_honorifics(words: list[str]) -> tuple[list[str], bool]:
     return words, False
 
 
+def without_honorifics(text: str) -> str:
+    """A name as speakers are stored, without the courtesy titles before it
+    (``آیت‌الله سیستانی`` → ``سیستانی``); ``text`` itself when nothing else is left."""
+    words = text.split()
+    return " ".join(_strip_honorifics(words)[0]) if words else text
+
+
 def _glued_honorific(word: str) -> str | None:
     """``سیدابراهیم`` → ``ابراهیم``: سید written onto a given name."""
     if word.startswith("سید") and len(word) > 5 and is_given_name(word[3:]):
