@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from storage.text.letters import ZWNJ
+from storage.text.letters import ZWNJ, fold
 from storage.text.sentences import Quotations, sentence_ends
 
 # -- reporting verbs --------------------------------------------------------------
@@ -38,6 +38,8 @@ _PREVERBS = {
 # Written apart as often as together: خاطر نشان کرد, یاد آور شد.
 _SPLIT_PREVERBS = {("کرد", "کن"): "خاطر‌نشان", ("نمود", "نمای"): "خاطر‌نشان", ("شد", "شو"): "یاد‌آور خاطر‌نشان",
                    ("ساخت", "ساز"): "خاطر‌نشان"}
+# Every preverb, folded: mentions cut a narration subject before ``اعلام کرد``.
+PREVERB_WORDS = frozenset(fold(w) for words in _PREVERBS.values() for w in words.split())
 # Two-word preverbs: ابراز امیدواری کرد, اظهار تاسف کرد …
 _FEELINGS = "امیدواری تاسف تأسف نگرانی خرسندی خوشحالی"
 
@@ -99,6 +101,11 @@ def _last_words() -> tuple[str, ...]:
 
 _LAST_WORDS = _last_words()
 _VERB_BEFORE = re.compile(rf"(?<![\w{ZWNJ}])(?:{_verb_pattern()})\s*(?P<ke>که\s*)?$")
+# The commonest verbs of four letters or more, written onto the word before (ویافزود,
+# جلسهافزود): copy that lost a space.
+_GLUED_VERB = re.compile(rf"(?<=\w)(?:{_alternatives(['افزود', 'تصریح کرد', 'اظهار داشت', 'اظهار کرد',
+                                                           'خاطرنشان کرد', 'ادامه داد', 'تاکید کرد',
+                                                           'تأکید کرد'])})\s*(?P<ke>(?!))?$")
 _DOCUMENT_VERB = re.compile("آمده|حاکی")
 _QUESTION = re.compile("[؟?]")
 _LOOKBEHIND = 60
@@ -125,7 +132,9 @@ def _cues(paragraph: str, index: int) -> list[_Cue]:
         window = max(0, at - _LOOKBEHIND)
         last = paragraph[window:at].rsplit(None, 1)
         # A cheap test before the verb search, which is slow.
-        verb = _VERB_BEFORE.search(paragraph, window, at) if last and last[-1].endswith(_LAST_WORDS) else None
+        verb = None
+        if last and last[-1].endswith(_LAST_WORDS):
+            verb = _VERB_BEFORE.search(paragraph, window, at) or _GLUED_VERB.search(paragraph, window, at)
         if verb is None and trigger.group() in ":：" and (label := _label(paragraph, at)) is not None:
             if not quotation.inside(label) and not (cues and label < cues[-1].end):
                 cues.append(_Cue(index, label, trigger.end(), False, label=True))

@@ -129,6 +129,7 @@ COMMON_FREQUENCY = 500_000  # hazm's count over which a word is everyday vocabul
 # A listed given name hazm counts more often than this is more often a word (جامعه, شورا,
 # دولت); منوچهر and کاوه stay under it, the commonest names are in _COMMON_GIVEN.
 _GIVEN_FREQUENCY = 2_000_000
+_EVERYDAY_STEM = 5_000_000  # گزارش, روش, پیام: not آمل, شیراز
 
 
 @functools.cache
@@ -234,9 +235,10 @@ def is_frequent_word(word: str) -> bool:
 
 def is_inflected_word(word: str) -> bool:
     """An everyday word with an indefinite, ezafe or plural ending (``روشی``, ``پیامی``,
-    ``پدران``), even where a name list has it as a surname."""
+    ``پدران``), even where a name list has it as a surname. Only the commonest stems
+    count: a surname made from a place (آملی, شیرازی) is not one."""
     key = _key(word)
-    return _hazm_counts().get(key, -1) < COMMON_FREQUENCY and _in_lexicon(key, COMMON_FREQUENCY)
+    return _hazm_counts().get(key, -1) < COMMON_FREQUENCY and _in_lexicon(key, _EVERYDAY_STEM)
 
 
 def name_like(word: str) -> bool:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from storage.analysis.quotes.cues import PREVERB_WORDS
 from storage.analysis.quotes.lexicon import (
     ANONYMOUS_HEADS,
     COUNTRIES,
@@ -78,7 +79,7 @@ _ADJUNCT_OPENERS = heads(
     "در با به پس بعد قبل پیش طی ضمن از همچنین هم‌چنین سپس اما ولی همزمان هم‌زمان علاوه"
     " درباره وقتی هنگامی زمانی اگر اگرچه چون"
 )
-_DISCOURSE = heads("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً")
+_DISCOURSE = heads("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً البته")
 # Openers that need no comma after them: در ادامه وزیر گفت, در پایان وی افزود.
 _OPENING_PHRASES = _Phrases.of(
     "در ادامه", "در پایان", "در ابتدا", "در همین حال", "در همین راستا", "در این راستا",
@@ -102,7 +103,8 @@ _ANAPHORS = _Phrases.of(
     "این مقام مسئول", "این مقام مسوول", "این مقام ارشد", "این مقام", "این مسئول", "این مسوول",
     "وی", "او", "ایشان",
 )
-_TOKEN = re.compile(r"[،,؛«»]|[^\s،,؛«»]+")
+# Straight quotation marks ("وی …) are set aside with the spaces.
+_TOKEN = re.compile(r'[،,؛«»]|[^\s،,؛«»"]+')
 _COMMAS = frozenset("،,؛")
 _GUILLEMETS = frozenset("«»")
 # Debris before a subject: a comma, or the » closing the sentence before.
@@ -274,8 +276,12 @@ def _name_words(words: list[str], given: bool) -> list[str]:
     name: list[str] = []
     for i, word in enumerate(words[:MAX_NAME_WORDS]):
         after = words[i + 1] if i + 1 < len(words) else None
-        before_surname = (after is not None and fold_word(word) not in stopwords() and (
-            is_family_name(after) or (i > 0 and name_like(after) and not known_word(after))))
+        # A word before the last of a name (مجید تخت روانچی): a listed surname after it, or
+        # a word no lexicon knows closing a three-word name.
+        closing = (i == 1 and len(words) == 3 and after is not None
+                   and name_like(after) and not known_word(after))
+        before_surname = (after is not None and fold_word(word) not in stopwords()
+                          and (is_family_name(after) or closing))
         surname_next = before_surname and (i > 0 or is_family_name(after or ""))
         if not (name_like(word) or (i == 0 and given) or surname_next):
             break
@@ -462,6 +468,9 @@ def _with_apposition(mention: Mention, rest: list[str]) -> Mention:
 # -- who narration sentences are about, and who issued a document ---------------------
 
 _NARRATION_CHARS = 150  # a subject opens its sentence
+SENTENCE_CHARS = 400  # of a sentence read for first-person words
+_FIRST_PERSON = re.compile(
+    rf"(?<![\w{ZWNJ}])(?:ما|من|مان|ام)(?![\w{ZWNJ}])|\w(?:یم|ایم|یدیم|دیم|تیم)(?![\w{ZWNJ}])")
 # Verb forms a subject phrase never holds: a phrase that does ran into its predicate.
 _VERBISH = whole("است بود شد کرد داد گفت گفته کرده شده بوده داشت نمود هست نیست دارد ندارد"
                  " شدند کردند دادند دارند خواهد گرفت رسید یافت")
@@ -477,17 +486,22 @@ def narration_subject(sentence: str) -> Mention | None:
     """Who a sentence without a cue is about, when its subject is clearly someone: a
     person named with evidence, an office, a body (``سپس X … گزارشی ارائه کرد.``: the
     ``وی`` after it is X). ``None`` for anything less certain."""
+    if _FIRST_PERSON.search(sentence, 0, SENTENCE_CHARS):
+        return None  # ما, من, …یم: someone's words (a quote running on), not the reporter's
     text = ATTRIBUTION.sub("", sentence[:_NARRATION_CHARS], count=1)
     tokens = _strip_openers(_unglued(_TOKEN.findall(text)))
-    if not tokens or _anaphor_at(tokens) or fold_word(tokens[0]) in ANONYMOUS_HEADS:
+    if not tokens or _anaphor_at(tokens):
         return None
     words, used, quoted = _phrase(tokens)
-    if used >= len(tokens) or any(_verbish(w) for w in words):
-        return None  # no word closed the phrase: it ran into the predicate
+    verb = next((i for i, w in enumerate(words) if _verbish(w)), None)
+    if verb is not None:  # it ran into the predicate: X سخنگوی دولت اعلام کرد، …
+        words = words[: verb - 1 if verb and fold_word(words[verb - 1]) in PREVERB_WORDS else verb]
+    elif used >= len(tokens):
+        return None  # nothing closed the phrase
     mention = classify(words, quoted)
     if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
         mention = _with_apposition(mention, tokens[used:])
-    if mention is None or mention.kind is Kind.ANONYMOUS:
+    if mention is None:
         return None
     if mention.kind is Kind.NAME and mention.evidence != STRONG:
         return None

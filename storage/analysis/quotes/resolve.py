@@ -23,6 +23,7 @@ from storage.analysis.quotes.match import is_surname, related_titles, same_title
 from storage.analysis.quotes.mentions import (
     NONE,
     ORG_HEADS,
+    SENTENCE_CHARS,
     STRONG,
     TITLE_HEADS,
     WEAK,
@@ -390,7 +391,8 @@ def _events(paragraphs: Sequence[str]) -> list[tuple[bool, Mention | None, str, 
                 events += [(True, *cue) for cue in cues.pop((index, start))]
             elif narrated < _MAX_NARRATION and not any(a <= start < b for a, b in inside):
                 narrated += 1
-                if (mention := narration_subject(paragraph[start:])) is not None:
+                sentence = paragraph[start:start + SENTENCE_CHARS]  # a slice, not the rest
+                if (mention := narration_subject(sentence)) is not None:
                     events.append((False, mention, "", index))
         if not cues:
             break
