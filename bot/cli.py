@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import datetime as dt
 import json
 import logging
 import sys
@@ -26,6 +27,7 @@ from storage.ingest import Ingestor
 from storage.models import IngestResult, IngestStatus, StoredArticle
 from storage.search import MAX_QUERY_CHARS
 from storage.sources.files import read_statement
+from storage.text.dates import parse_date
 from storage.text.numbers import MAX_NUMBER, parse_count
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_REJECTED = 0, 1, 2
@@ -138,10 +140,12 @@ async def show_article(settings: Settings, article_id: int, as_json: bool, out: 
     return EXIT_OK
 
 
-async def find(settings: Settings, query: str, limit: int, offset: int, as_json: bool, out: TextIO) -> int:
+async def find(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     """Search; ``--json`` prints one JSON array of hits."""
     async with await Store.open(settings.db_path) as store:
-        results = await store.search(query, limit=limit, offset=offset)
+        results = await store.search(args.query, limit=args.limit, offset=args.offset, source=args.source,
+                                     since=args.since, until=args.until)
+    as_json = args.json
     if results.truncated:
         print(f"sokhan: the query was cut to {MAX_QUERY_CHARS} characters", file=sys.stderr)
     if as_json:
@@ -149,6 +153,10 @@ async def find(settings: Settings, query: str, limit: int, offset: int, as_json:
         return EXIT_OK
     if not results.hits:
         out.write("no matches\n")
+    else:
+        more = "more than " if results.capped else ""
+        first, last = args.offset + 1, args.offset + len(results.hits)
+        out.write(f"{more}{results.total} matches; {first}–{last} shown\n")
     for hit in results.hits:
         out.write(f"#{hit.id:<5} {hit.date or '—':<10}  {_excerpt(hit.title)}  [{hit.source or '—'}]\n")
         out.write(f"       {hit.snippet.plain()}\n")
@@ -241,6 +249,13 @@ def _limit(text: str) -> int:
     return value
 
 
+def _date(text: str) -> dt.date:
+    found = parse_date(text)
+    if found is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (1404/09/01, ۱ آذر ۱۴۰۴ or 2025-11-22)")
+    return found
+
+
 def _id(text: str) -> int:
     value = parse_count(text)
     if value is None:
@@ -266,9 +281,13 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[common, as_json], help="one statement in full")
     show.add_argument("id", type=_id)
     search = commands.add_parser("find", parents=[common], help="search the statements")
-    search.add_argument("query", metavar="QUERY", help='words, "a phrase", -exclude, prefix*')
+    search.add_argument("query", metavar="QUERY",
+                        help='words, "a phrase" or «a phrase», -exclude, prefix*, منبع:X, از:DATE, تا:DATE')
     search.add_argument("--limit", type=_limit, default=10)
     search.add_argument("--offset", type=_count, default=0)
+    search.add_argument("--source", help="only statements whose source holds this")
+    search.add_argument("--since", type=_date, help="from this date on (1404/09/01 or 2025-11-22)")
+    search.add_argument("--until", type=_date, help="up to this date")
     search.add_argument("--json", action="store_true", help="a JSON array of hits")
     said = commands.add_parser("quotes", parents=[common], help="quotes of a speaker")
     said.add_argument("name", metavar="NAME", help="a full name, surname or title")
@@ -303,7 +322,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         case "show":
             return asyncio.run(show_article(settings, args.id, args.json, out))
         case "find":
-            return asyncio.run(find(settings, args.query, args.limit, args.offset, args.json, out))
+            return asyncio.run(find(settings, args, out))
         case "quotes":
             return asyncio.run(quotes(settings, args.name, args.limit, args.offset, args.json, out))
         case "summary":

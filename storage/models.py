@@ -207,6 +207,9 @@ class SearchResults:
     # The query was cut to MAX_QUERY_CHARS / had nothing to search for.
     truncated: bool = False
     empty: bool = False
+    # Articles that match, counted up to the number ranked (``capped``: maybe more).
+    total: int = 0
+    capped: bool = False
 
 
 class IngestStatus(StrEnum):

@@ -260,3 +260,9 @@ async def test_a_one_sentence_statement_is_not_shown_twice(api: LocalBotApi, app
     result = await Ingestor(store).ingest_text(text, Origin(OriginKind.TEXT, "one-line"))
     reply = await say(api, f"/summary {result.article_id}")
     assert (reply.plain_text or "").count("ساعت کار ادارات استان فردا") == 1  # once, not as headline too
+
+
+async def test_a_cut_query_says_so_even_when_nothing_is_found(api: LocalBotApi, app: SokhanApp) -> None:
+    reply = await say(api, "/find " + "ناپیدا " * 60)
+    assert "تنها ۲۵۶ نویسهٔ نخست" in (reply.plain_text or "")
+    assert "…" in (reply.plain_text or "")  # the query echoed is cut at a word

@@ -39,7 +39,7 @@ async def test_a_page_button_keeps_its_search_across_a_restart(api: LocalBotApi,
         assert "خامسیان" in (other.plain_text or "")
         assert await press(api, first, NEXT, user=ALICE) is None
         page = await api.wait_until(lambda: (m := _current(api, first)).edited and m, timeout=10)
-        assert "نتیجه‌های «اطلاع رسانی» — صفحهٔ ۲" in (page.plain_text or "")
+        assert "نتیجه‌های «اطلاع رسانی» — ۹ بیانیه، صفحهٔ ۲" in (page.plain_text or "")
 
 
 async def test_a_button_from_another_chat_or_forged_does_nothing(api: LocalBotApi, archive: Path) -> None:

@@ -136,3 +136,17 @@ def test_find_prints_a_json_array(tmp_path: Path) -> None:
     assert (code, json.loads(out)) == (0, [])
     code, out = sokhan("find", "کتابخانه", "--db", db)
     assert (code, out) == (0, "no matches\n")
+
+
+def test_find_filters_by_source_and_dates(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    sokhan("ingest", SEEDS, "--db", db)
+    code, out = sokhan("find", "روابط عمومی", "--db", db, "--json", "--source", "مهر",
+                       "--since", "۱۴۰۴/۰۹/۰۱")
+    assert code == 0
+    assert [hit["source"] for hit in json.loads(out)] == ["مهر"]
+    code, out = sokhan("find", "روابط عمومی", "--db", db, "--until", "2025-01-01")
+    assert (code, out) == (0, "no matches\n")
+    with pytest.raises(SystemExit) as usage:  # not a date: a usage error
+        sokhan("find", "x", "--db", db, "--since", "دیروز")
+    assert usage.value.code == 2

@@ -203,3 +203,55 @@ async def test_seed_000_matches_kicker(seeded: Store) -> None:
     seed_000, _ = await _seed_ids(seeded)
     assert await _ids(seeded, "گلی کانی") == [seed_000]
     assert SEED_000.exists()
+
+
+@pytest.fixture
+async def names_store(store: Store) -> tuple[Store, dict[str, int]]:
+    """Statements that write the same names and phrases differently."""
+    ingestor = Ingestor(store)
+    texts = {
+        "spaced": "عنوان یک\n\nوحید گلی کانی فرماندار قدس گفت: نشست برگزار شد.",
+        "joined": "عنوان دو\n\nعبدالرضا رحمانیفضلی وزیر کشور گفت: انتخابات برگزار می‌شود.",
+        "phrase": "عنوان سه\n\nاین خبر در رسانه عصر منتشر شد.",
+        "apart": "عنوان چهار\n\nرسانه‌ها در عصر امروز خبر را منتشر کردند.",
+    }
+    ids = {}
+    for name, text in texts.items():
+        result = await ingestor.ingest_text(text, Origin(OriginKind.TEXT, name))
+        assert result.article_id is not None
+        ids[name] = result.article_id
+    return store, ids
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("گلیکانی", {"spaced"}),  # typed joined, written apart
+        ("گلی کانی", {"spaced"}),
+        ("رحمانی فضلی", {"joined"}),  # typed apart, written joined
+        ("رحمانیفضلی", {"joined"}),
+        ("«رسانه عصر»", {"phrase"}),  # Persian quotation marks make a phrase
+        ("“رسانه عصر”", {"phrase"}),
+        ("رسانه عصر", {"phrase", "apart"}),
+    ],
+)
+async def test_names_and_phrases_however_they_are_typed(
+    names_store: tuple[Store, dict[str, int]], query: str, found: set[str]
+) -> None:
+    store, ids = names_store
+    hits = {hit.id for hit in (await store.search(query)).hits}
+    assert hits == {ids[name] for name in found}
+
+
+async def test_filters_in_the_query_language(seeded: Store) -> None:
+    _, seed_003 = await _seed_ids(seeded)
+    assert [h.id for h in (await seeded.search("روابط عمومی منبع:مهر")).hits] == [seed_003]
+    assert [h.id for h in (await seeded.search("روابط عمومی از:۱۴۰۴/۰۹/۰۱ تا:۱۴۰۴/۰۹/۳۰")).hits] == [seed_003]
+    assert (await seeded.search("روابط عمومی since:2025-12-11")).hits == ()
+    assert [h.id for h in (await seeded.search("روابط عمومی", source="مهر")).hits] == [seed_003]
+    assert (await seeded.search("منبع:مهر")).empty  # a filter alone has nothing to search
+
+
+async def test_the_result_count(seeded: Store) -> None:
+    results = await seeded.search("روابط عمومی", limit=1)
+    assert (len(results.hits), results.total, results.capped, results.has_more) == (1, 2, False, True)

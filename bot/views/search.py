@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineQueryResultArticle, InputTextMe
 
 from bot import strings
 from bot.callbacks import Action, Buttons
-from bot.render import escape, plain_text, snippet_html
+from bot.render import escape, number, plain_text, snippet_html
 from bot.views.articles import summary_text
 from bot.views.common import View, byline, digits, keyboard, pager
 from storage.models import SearchHit, SearchResults, StoredArticle
@@ -21,17 +21,30 @@ def _hit_block(number: int, hit: SearchHit) -> str:
     return "\n".join(x for x in (head, byline(hit.date, hit.source), snippet_html(hit.snippet)) if x)
 
 
+def _echo(query: str) -> str:
+    """The query as the reply repeats it: cut at a word when long."""
+    query = " ".join(query.split())
+    if len(query) <= _ECHO_CHARS:
+        return escape(query)
+    return escape(query[:_ECHO_CHARS].rsplit(" ", 1)[0]) + " …"
+
+
+def _count(results: SearchResults) -> str:
+    if results.capped:
+        return strings.RESULTS_MANY.format(count=number(results.total))
+    return number(results.total)
+
+
 def results_view(query: str, results: SearchResults, page: int, key: str, buttons: Buttons) -> View:
     """One page of hits, a button to open each, and ◀️ ▶️ (``key`` stands for the query)."""
+    cut = [strings.QUERY_CUT.format(limit=digits(MAX_QUERY_CHARS))] if results.truncated else []
     if results.empty:
-        return strings.NOTHING_TO_SEARCH, None
-    shown = escape(query[:_ECHO_CHARS])
+        return "\n\n".join([strings.NOTHING_TO_SEARCH, *cut]), None
+    shown = _echo(query)
     if not results.hits:
-        return strings.NO_RESULTS.format(query=shown), None
+        return "\n\n".join([strings.NO_RESULTS.format(query=shown), *cut]), None
     first = (page - 1) * PAGE_SIZE + 1
-    blocks = [strings.RESULTS_HEADER.format(query=shown, page=digits(page))]
-    if results.truncated:
-        blocks.append(strings.QUERY_CUT.format(limit=digits(MAX_QUERY_CHARS)))
+    blocks = [strings.RESULTS_HEADER.format(query=shown, count=_count(results), page=digits(page)), *cut]
     blocks += [_hit_block(first + i, hit) for i, hit in enumerate(results.hits)]
     opens = [InlineKeyboardButton(f"📄 {digits(first + i)}", callback_data=buttons(Action.SUMMARY, hit.id))
              for i, hit in enumerate(results.hits)]

@@ -8,8 +8,9 @@ never more, so a word found in half the archive costs no more than a rarer one.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import aiosqlite
@@ -66,6 +67,32 @@ def _filters(source: str | None, since: dt.date | None,
         conditions.append("a.published <= :until")
         params["until"] = until.isoformat()
     return conditions, params
+
+
+async def known_terms(conn: aiosqlite.Connection, terms: Iterable[str]) -> set[str]:
+    """Which of ``terms`` the index holds."""
+    wanted = sorted(set(terms))
+    if not wanted:
+        return set()
+    async with conn.execute(
+        "SELECT term FROM articles_fts_terms WHERE term IN (SELECT value FROM json_each(?))",
+        (json.dumps(wanted, ensure_ascii=False),),
+    ) as cursor:
+        return {row[0] for row in await cursor.fetchall()}
+
+
+async def count(conn: aiosqlite.Connection, match: str, *, source: str | None = None,
+                since: dt.date | None = None, until: dt.date | None = None) -> int:
+    """How many articles match, counting up to ``MAX_CANDIDATES`` (the ones ranked)."""
+    conditions, params = _filters(source, since, until)
+    params.update(match=match, candidates=MAX_CANDIDATES)
+    sql = ("SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match"
+           " ORDER BY rowid DESC LIMIT :candidates) f")
+    if conditions:
+        sql += " JOIN articles a ON a.id = f.rowid WHERE " + " AND ".join(conditions)
+    async with conn.execute(sql, params) as cursor:  # only our own SQL fragments are joined
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def search(conn: aiosqlite.Connection, match: str, *, limit: int, offset: int,

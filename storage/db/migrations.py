@@ -270,6 +270,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (surname, speaker_id)
         ) STRICT, WITHOUT ROWID;
     """),
+    Migration(7, "search vocabulary", """
+        -- The index's own terms, read to tell whether a word typed joined (گلیکانی) is two
+        -- words the archive holds apart. A view over articles_fts: nothing is stored twice.
+        CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_terms USING fts5vocab(articles_fts, 'row');
+    """),
 )
 
 _LEDGER = """

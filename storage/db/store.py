@@ -18,6 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+import aiosqlite
+
 from storage.analysis.quotes import Match, is_bare_name, match, speaker_key, without_honorifics
 from storage.db import articles, derived, fts, speakers
 from storage.db import feeds as feed_rows
@@ -42,6 +44,7 @@ from storage.models import (
     StoredQuote,
 )
 from storage.search import Analyzer, Query, Snippets, parse_query
+from storage.search.query import split_candidates
 from storage.text.normalize import shared_normalizer
 
 MAX_PAGE = 100
@@ -212,19 +215,45 @@ class Store:
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> SearchResults:
-        """Ranked matches for user text: bm25 (title > lead > body), ties to the newest arrival."""
+        """Ranked matches for user text: bm25 (title > lead > body), ties to the newest arrival.
+        Filters typed in the query (``منبع:``, ``از:``, ``تا:``) apply where none is given here."""
         analyzer = self.analyzer
-        query = parse_query(analyzer, text)
-        if query.empty:
-            return SearchResults((), False, truncated=query.truncated, empty=True)
-        limit = _bounded(limit, 1, MAX_PAGE)
+        limit, offset = _bounded(limit, 1, MAX_PAGE), _bounded(offset)
         async with self._db.read() as conn:
-            rows = await fts.search(conn, query.match, limit=limit, offset=_bounded(offset),
-                                    source=analyzer.normalize(source) if source else None,
+            query = await self._parsed(conn, analyzer, text)
+            if query.empty:
+                return SearchResults((), False, truncated=query.truncated, empty=True)
+            wanted = source or query.source
+            normalized = analyzer.normalize(wanted) if wanted else None
+            since, until = since or query.since, until or query.until
+            rows = await fts.search(conn, query.match, limit=limit, offset=offset, source=normalized,
                                     since=since, until=until)
+            if not rows and not offset:  # nothing: perhaps words typed apart are written as one
+                joined = await self._parsed(conn, analyzer, text, join_pairs=True)
+                if joined.match != query.match:
+                    query = joined
+                    rows = await fts.search(conn, query.match, limit=limit, offset=offset, source=normalized,
+                                            since=since, until=until)
+            total = 0
+            if rows or offset:
+                total = await fts.count(conn, query.match, source=normalized, since=since, until=until)
         snippets = Snippets(analyzer)
         hits = tuple(self._hit(row, query, snippets) for row in rows[:limit])
-        return SearchResults(hits, len(rows) > limit, truncated=query.truncated)
+        return SearchResults(hits, len(rows) > limit, truncated=query.truncated, total=total,
+                             capped=total >= fts.MAX_CANDIDATES)
+
+    @staticmethod
+    async def _parsed(conn: aiosqlite.Connection, analyzer: Analyzer, text: str, *,
+                      join_pairs: bool = False) -> Query:
+        """The query, with each word typed joined that the index holds as two (``گلیکانی``
+        for ``گلی کانی``) searched both ways."""
+        candidates = split_candidates(analyzer, text)
+        if not candidates:
+            return parse_query(analyzer, text, join_pairs=join_pairs)
+        known = await fts.known_terms(conn, (t for ways in candidates.values() for way in ways for t in way))
+        splits = {word: way for word, ways in candidates.items()
+                  if (way := next((w for w in ways if w[0] in known and w[1] in known), None))}
+        return parse_query(analyzer, text, splits, join_pairs=join_pairs)
 
     @staticmethod
     def _hit(row: sqlite3.Row, query: Query, snippets: Snippets) -> SearchHit:

@@ -1,31 +1,52 @@
-"""The query language: what people type → an FTS5 MATCH expression and what to mark.
+"""The query language: what people type → an FTS5 MATCH expression, filters, and what to mark.
 
-Words (all must match), ``"exact phrase"``, ``-word`` to exclude, ``word*`` for a prefix.
-Every term reaches FTS5 quoted, so no input can raise an FTS5 error; anything else is
-plain text, and unusable input gives an empty query.
+Words (all must match), ``"exact phrase"`` or ``«exact phrase»``, ``-word`` to exclude,
+``word*`` for a prefix, and filters: ``منبع:استانداری`` (the source), ``از:۱۴۰۴/۰۹/۰۱`` and
+``تا:۱۴۰۴/۰۹/۳۰`` (a date range, Jalali or Gregorian; ``source:``, ``since:``, ``until:`` too).
+A word typed joined finds it written apart when the index knows both halves
+(``split_candidates``), and when words typed apart find nothing, they are tried written
+as one (``رحمانی فضلی`` finds ``رحمانیفضلی``: ``join_pairs``). Every term reaches FTS5
+quoted, so no input can raise an FTS5 error; anything else is plain text, and unusable
+input gives an empty query.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from storage.search.analyzer import WORD, Analyzer
-from storage.text.letters import fold
+from storage.text.dates import parse_date
+from storage.text.letters import LETTERS, ZWNJ, fold
 
 MAX_QUERY_CHARS = 256
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Persian quotation marks and typographic ones delimit a phrase as "…" does.
+_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
+_FILTER = re.compile(
+    r"(?<!\S)(?P<key>منبع|از|تا|source|since|until)\s*[:：]\s*(?P<value>\"[^\"]*\"|\S+)", re.IGNORECASE
+)
+_FILTER_KEYS = {"منبع": "source", "source": "source", "از": "since", "since": "since", "تا": "until",
+                "until": "until"}
 _QUERY_TOKEN = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<neg>-)?(?P<word>[^\s"]+)')
+_JOINABLE = re.compile(f"[{LETTERS}]{{2,}}")
+# A word typed joined is tried split only when it is this long at least (two names' worth).
+MIN_SPLIT_CHARS = 6
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed query: the FTS5 MATCH expression and what the snippet should mark."""
+    """A parsed query: the FTS5 MATCH expression, its filters, and what the snippet marks."""
 
     match: str
     terms: frozenset[str]
     prefixes: tuple[str, ...] = ()
     truncated: bool = False
+    source: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
 
     @property
     def empty(self) -> bool:
@@ -49,9 +70,22 @@ def cut_query(raw: str) -> tuple[str, bool]:
     return (cut[: cut.rfind(" ")] if " " in cut else cut[:MAX_QUERY_CHARS]), True
 
 
+def _filters(raw: str) -> tuple[str, dict[str, str]]:
+    """The query without its filters, and the filters' values by name."""
+    found: dict[str, str] = {}
+
+    def take(m: re.Match[str]) -> str:
+        found[_FILTER_KEYS[m["key"].lower()]] = m["value"].strip('"')
+        return " "
+
+    return _FILTER.sub(take, raw), found
+
+
 @dataclass
 class _Builder:
     analyzer: Analyzer
+    splits: Mapping[str, tuple[str, str]]
+    join_pairs: bool
     positive: list[str] = field(default_factory=list)
     negative: list[str] = field(default_factory=list)
     boosters: list[str] = field(default_factory=list)
@@ -87,37 +121,71 @@ class _Builder:
             self.prefixes.append(terms[-1])
 
     def words_expression(self, text: str, marked: set[str]) -> list[str]:
-        """One expression per word; a compound matches split or joined."""
+        """One expression per word: a compound matches split or joined, and a word matches
+        the joined form it makes with a neighbour."""
+        tokens = WORD.findall(self.analyzer.normalize(text))
         expressions = []
-        for token in WORD.findall(self.analyzer.normalize(text)):
+        for i, token in enumerate(tokens):
             terms, joined = self.analyzer.word_terms(token)
             if not terms:
                 continue
             options = [" ".join(terms)]
             if joined:
                 options.append(joined)
-            elif split := self.analyzer.split_unknown(token):
+            elif split := self.analyzer.split_unknown(token) or self.splits.get(token):
                 options.append(" ".join(split))
+            options += self._joined_with_neighbours(tokens, i)
             marked.update(t for option in options for t in option.split())
-            quoted = [quote_term(o) for o in options]
+            quoted = [quote_term(o) for o in dict.fromkeys(options)]
             expressions.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
         return expressions
 
-    def query(self, truncated: bool) -> Query:
+    def _joined_with_neighbours(self, tokens: list[str], i: int) -> list[str]:
+        """``رحمانی فضلی`` typed apart: each word also matches ``رحمانیفضلی`` written as one."""
+        if not self.join_pairs:
+            return []
+        pairs = [(i - 1, i), (i, i + 1)]
+        return [self.analyzer.stem(tokens[a] + tokens[b]) for a, b in pairs
+                if a >= 0 and b < len(tokens) and _JOINABLE.fullmatch(tokens[a])
+                and _JOINABLE.fullmatch(tokens[b])]
+
+    def query(self, truncated: bool, filters: dict[str, str]) -> Query:
         self.flush_words()
+        since, until = (parse_date(filters[k]) if k in filters else None for k in ("since", "until"))
+        source = filters.get("source") or None
         if not self.positive:
-            return Query("", frozenset(), truncated=truncated)
+            return Query("", frozenset(), truncated=truncated, source=source, since=since, until=until)
         match = " AND ".join([*self.positive, *self.boosters])
         if self.negative:
             match = f"({match}) NOT ({' OR '.join(self.negative)})"
-        return Query(match, frozenset(self.marked), tuple(self.prefixes), truncated)
+        return Query(match, frozenset(self.marked), tuple(self.prefixes), truncated, source, since, until)
 
 
-def parse_query(analyzer: Analyzer, raw: str) -> Query:
-    """Parse user text. Never raises; unusable input gives an empty query."""
+def split_candidates(analyzer: Analyzer, raw: str) -> dict[str, list[tuple[str, str]]]:
+    """The words of a query typed joined that the lexicon cannot split (``گلیکانی``), each with
+    the ways it could be two index terms; the store keeps the ways its index knows."""
+    text, _ = _filters(_CONTROL.sub(" ", cut_query(raw)[0]).translate(_QUOTES))
+    found: dict[str, list[tuple[str, str]]] = {}
+    for token in WORD.findall(analyzer.normalize(text.replace('"', " "))):
+        if len(token) < MIN_SPLIT_CHARS or ZWNJ in token or not _JOINABLE.fullmatch(token):
+            continue
+        if analyzer.word_terms(token)[1] or analyzer.split_unknown(token):
+            continue
+        found[token] = [(analyzer.stem(token[:k]), analyzer.stem(token[k:]))
+                        for k in range(2, len(token) - 1)]
+    return found
+
+
+def parse_query(analyzer: Analyzer, raw: str, splits: Mapping[str, tuple[str, str]] | None = None, *,
+                join_pairs: bool = False) -> Query:
+    """Parse user text. Never raises; unusable input gives an empty query. ``splits`` are the
+    two index terms a word typed joined stands for (see ``split_candidates``); ``join_pairs``
+    lets neighbouring words match written as one. That is a second try, for a query that
+    found nothing: two common words written as one are rare, and would outrank the words."""
     raw, truncated = cut_query(raw)
-    builder = _Builder(analyzer)
-    for m in _QUERY_TOKEN.finditer(_CONTROL.sub(" ", raw)):
+    text, filters = _filters(_CONTROL.sub(" ", raw).translate(_QUOTES))
+    builder = _Builder(analyzer, splits or {}, join_pairs)
+    for m in _QUERY_TOKEN.finditer(text):
         if m["phrase"] is not None:
             builder.phrase(m["phrase"])
         elif m["neg"] and m["word"]:
@@ -126,4 +194,4 @@ def parse_query(analyzer: Analyzer, raw: str) -> Query:
             builder.prefix(m["word"].strip("*"))
         else:
             builder.words.append(m["word"])
-    return builder.query(truncated)
+    return builder.query(truncated, filters)
