@@ -235,3 +235,9 @@ async def test_a_full_name_finds_the_surname_the_archive_has_alone(store: Store,
     await _ingest(ingestor, "ربیعی، سخنگوی دولت، گفت: اول.", "آیت‌الله سیستانی: «دوم.»")
     assert [s.name for s in await store.find_speakers("علی ربیعی")] == ["ربیعی"]
     assert [s.name for s in await store.find_speakers("آیت‌الله سیستانی")] == ["سیستانی"]
+
+
+@pytest.mark.parametrize("words", ["جواد ", "محمد ", "پست ", "/ غفوری ", "اعتماد "])
+def test_a_lone_given_name_or_everyday_word_is_nobody_unless_the_article_names_them(words: str) -> None:
+    mention = subject(words)
+    assert mention is None or mention.evidence == NONE or mention.name == "غفوری"

@@ -171,6 +171,16 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(given), family
 
 
+def is_common_given(word: str) -> bool:
+    """One of the commonest given names (علی, محمد, جواد): alone, nobody in particular."""
+    return _key(word) in _CURATED
+
+
+def lexicon_count(word: str) -> int:
+    """hazm's count of ``word`` (-1 for a word it does not have)."""
+    return _hazm_counts().get(_key(word), -1)
+
+
 def is_family_part(word: str) -> bool:
     """The second part of a family name written apart: نژاد, زاده, پور …"""
     return fold_word(word) in _FAMILY_PARTS
@@ -248,8 +258,11 @@ def name_like(word: str) -> bool:
     head = folded.split(" ", 1)[0] if folded else ""
     if folded in _FAMILY_PARTS:
         return True
-    if not all(c.isalpha() or c in "\u200c " for c in word):
-        return False  # (پیمان, ۱۲, a link: no name
+    if not word or not all(c.isalpha() or c in "\u200c " for c in word):
+        return False  # (پیمان, ۱۲, /, a link: no name
+    if (word.startswith(("در", "با", "به", "از")) and len(word) >= 6 and not known_word(word)
+            and lexicon_count(word[2:]) >= COMMON_FREQUENCY):
+        return False  # درمسابقات: a preposition written onto its noun
     if is_inflected_word(word) and not is_family_name(word):
         return False  # گزارشی, مثبتی: a noun with its ending
     return bool(head) and not (

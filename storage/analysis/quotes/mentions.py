@@ -27,11 +27,13 @@ from storage.analysis.quotes.lexicon import (
     PLACES,
     TITLE_HEADS,
     heads,
+    is_common_given,
     is_common_word,
     is_family_name,
     is_given_name,
     is_inflected_word,
     known_word,
+    lexicon_count,
     name_like,
     whole,
 )
@@ -113,6 +115,7 @@ MAX_NAME_WORDS = 5
 _SHORT_ADJUNCT = 8  # tokens
 MAX_TITLE_WORDS = 14
 _COUNTED = 100_000  # hazm's count of an everyday word (مدارک), not a rare name (کالین)
+_EVERYDAY = 2_000_000  # … and of one that is surely a word
 
 
 class Kind(Enum):
@@ -282,7 +285,8 @@ def _name_words(words: list[str], given: bool) -> list[str]:
                    and name_like(after) and not known_word(after))
         before_surname = (after is not None and fold_word(word) not in stopwords()
                           and (is_family_name(after) or closing))
-        surname_next = before_surname and (i > 0 or is_family_name(after or ""))
+        surname_next = (before_surname and word.isalpha()
+                        and (i > 0 or is_family_name(after or "")))
         if not (name_like(word) or (i == 0 and given) or surname_next):
             break
         name.append(word)
@@ -345,8 +349,12 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
     if not name or (len(name) < split and split < len(words)):
         return None  # a name cut short before its title is no name: a clause
     title = " ".join(words[split:]) if len(name) == split else ""
-    if len(name) == 1 and not (given or honoured or explicit or title) and is_inflected_word(name[0]):
-        evidence = NONE  # روشی, پیامی: a noun, though listed as a surname too
+    alone = len(name) == 1 and not (honoured or explicit or title)
+    only_given = given and (is_common_given(name[0]) or not is_family_name(name[0]))
+    if alone and (only_given or is_inflected_word(name[0]) or _everyday(name[0])):
+        # روشی, پیامی, اعتماد: a noun, though listed as a surname; جواد, محمد: a given name
+        # alone is someone the article names in full elsewhere, or nobody to look up.
+        evidence = NONE
     elif given or honoured or explicit or title or any(is_family_name(w) for w in name):
         evidence = STRONG
     else:
@@ -358,6 +366,12 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
             common = is_common_word(name[0]) and is_common_word(name[1])
         evidence = NONE if common else WEAK
     return Mention(Kind.NAME, name=" ".join(name), title=title or None, evidence=evidence)
+
+
+def _everyday(word: str) -> bool:
+    """A word hazm counts very often, or lists without a count (پست), that no name list
+    has: alone before a cue it is a word, not a surname."""
+    return is_common_word(word, _EVERYDAY) or (is_common_word(word) and lexicon_count(word) == 0)
 
 
 def _quoted_name(words: list[str], quoted: int) -> Mention | None:
