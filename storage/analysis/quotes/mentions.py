@@ -184,7 +184,9 @@ def _strip_openers(tokens: list[str]) -> list[str]:
     and a leading adjunct. ``[]`` when nothing is left: the subject was dropped."""
     for _ in range(4):
         before = len(tokens)
-        while tokens and (tokens[0] in _SKIPPED or head_of(tokens[0]) in _DISCOURSE | _TIME_WORDS):
+        while tokens and (tokens[0] in _SKIPPED or head_of(tokens[0]) in _DISCOURSE | _TIME_WORDS
+                          or not (any(c.isalnum() for c in tokens[0]) or tokens[0] in _GUILLEMETS)):
+            # a / or - left before a name
             tokens = tokens[1:]
         if tokens and head_of(tokens[0]) in _ADJUNCT_OPENERS and not _anaphor_at(tokens):
             tokens = _without_adjunct(tokens)
