@@ -32,6 +32,7 @@ class Action(StrEnum):
     FOLLOW = "w"  # ARG: key of the speaker's name
     UNSUBSCRIBE = "u"  # ARG: subscription id
     DELETE = "x"  # ARG: article id
+    KEEP = "k"  # ARG: article id: the deletion asked about is called off
 
 
 # The actions whose ARG is a key for a text, and the kind of text the store keeps for it.

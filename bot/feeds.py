@@ -143,7 +143,8 @@ class FeedPoller:
 
     async def _failed(self, feed: Feed, error: FeedError) -> None:
         delay = min(MAX_BACKOFF, self._interval * 2 ** feed.failures)
-        failures = await self._store.feeds.failed(feed.id, str(error), time.time() + delay)
+        # The record keeps what went wrong as its reason code, which /feed list words in Persian.
+        failures = await self._store.feeds.failed(feed.id, error.problem.value, time.time() + delay)
         log.warning("feed #%d (%s) failed %d time(s): %s", feed.id, feed.url, failures, error)
         if failures == 1:  # once per outage; the recovery is reported too
             reason = strings.FEED_PROBLEMS.get(error.problem, strings.FEED_PROBLEMS[FeedProblem.UNREACHABLE])

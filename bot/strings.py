@@ -160,6 +160,8 @@ STATS = (
 )
 CONFIRM_DELETE = "بیانیهٔ #{id} حذف شود؟\n<b>{title}</b>\n\nپیام‌هایی که پیش‌تر فرستاده شده‌اند می‌مانند."
 BUTTON_CONFIRM_DELETE = "🗑 حذف شود"
+BUTTON_KEEP = "نه، بماند"
+KEPT = "بیانیهٔ #{id} حذف نشد."
 DELETED = "🗑 بیانیهٔ #{id} حذف شد: <b>{title}</b>"
 USAGE_FEED = (
     "<code>/feed add نشانی</code> افزودن خوراک RSS/Atom\n"

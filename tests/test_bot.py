@@ -266,3 +266,8 @@ async def test_a_cut_query_says_so_even_when_nothing_is_found(api: LocalBotApi, 
     reply = await say(api, "/find " + "ناپیدا " * 60)
     assert "تنها ۲۵۶ نویسهٔ نخست" in (reply.plain_text or "")
     assert "…" in (reply.plain_text or "")  # the query echoed is cut at a word
+
+
+async def test_the_example_names_the_command_typed(api: LocalBotApi, app: SokhanApp) -> None:
+    assert "/full 1" in (await say(api, "/full")).plain_text
+    assert "/article 1" in (await say(api, "/article")).plain_text

@@ -203,6 +203,11 @@ async def test_admins_see_figures_and_delete_with_confirmation(api: LocalBotApi,
     assert "بیانیه‌ها: ۱" in figures
     assert "فرستاده ۱" in figures
     assert "گفت‌وگوهای مشترک: ۱" in figures
+    kept = await say(api, "/delete 1", user=ADMIN)
+    api.user_presses(kept, strings.BUTTON_KEEP, user=ADMIN)
+    await api.wait_until(lambda: any(m.edited and "حذف نشد" in (m.plain_text or "")
+                                     for m in api.sent(ADMIN.id)))
+    assert await store_of(app).get_article(1) is not None  # called off
     confirm = await say(api, "/delete 1", user=ADMIN)
     assert await store_of(app).get_article(1) is not None  # nothing happens before the button
     api.user_presses(confirm, strings.BUTTON_CONFIRM_DELETE, user=ADMIN)

@@ -162,6 +162,12 @@ async def delete_button(update: Update, context: SokhanContext, callback: Callba
 
 
 @admin_only()
+async def keep_button(update: Update, context: SokhanContext, callback: Callback) -> Rewrite:
+    """«نه، بماند» under /delete: nothing is removed, and the question gives way to that."""
+    return Rewrite((strings.KEPT.format(id=digits(callback.number or 0)), None))
+
+
+@admin_only()
 async def feed(update: Update, context: SokhanContext) -> None:
     """``/feed add URL``, ``/feed list``, ``/feed remove N``."""
     action, _, rest = argument(context).partition(" ")

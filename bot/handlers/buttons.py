@@ -32,6 +32,7 @@ _REWRITES: dict[Action, Rewrites] = {
     Action.LATEST: reading.latest_button,
     Action.UNSUBSCRIBE: subscriptions.remove_button,
     Action.DELETE: admin.delete_button,
+    Action.KEEP: admin.keep_button,
 }
 # Buttons carrying the key of a text: the text is looked up for this chat first.
 _KEYED: dict[Action, Keyed] = {

@@ -113,7 +113,10 @@ async def _with_id(update: Update, context: SokhanContext, name: str) -> int | N
 
 async def article(update: Update, context: SokhanContext) -> None:
     """``/article ID`` (also ``/full ID``): the full text."""
-    if (article_id := await _with_id(update, context, "article")) is not None:
+    message = update.effective_message
+    typed = (message.text or "").split()[0].lstrip("/").split("@")[0] if message and message.text else ""
+    name = typed if typed in {"article", "full"} else "article"  # the example names the command typed
+    if (article_id := await _with_id(update, context, name)) is not None:
         await show_full(update, context, article_id)
 
 

@@ -10,6 +10,7 @@ from bot import strings
 from bot.callbacks import Action, Buttons
 from bot.render import escape, number
 from bot.views.common import View, digits, headline
+from storage.errors import FeedProblem
 from storage.models import Article, Feed, Stats, StoredArticle
 
 
@@ -27,20 +28,28 @@ def stats_view(s: Stats) -> View:
 
 
 def confirm_delete_view(stored: StoredArticle, buttons: Buttons) -> View:
-    button = InlineKeyboardButton(strings.BUTTON_CONFIRM_DELETE,
+    delete = InlineKeyboardButton(strings.BUTTON_CONFIRM_DELETE,
                                   callback_data=buttons(Action.DELETE, stored.id))
+    keep = InlineKeyboardButton(strings.BUTTON_KEEP, callback_data=buttons(Action.KEEP, stored.id))
     text = strings.CONFIRM_DELETE.format(id=digits(stored.id), title=escape(headline(stored.article)))
-    return text, InlineKeyboardMarkup([[button]])
+    return text, InlineKeyboardMarkup([[delete, keep]])
 
 
 def deleted_text(stored: StoredArticle) -> str:
     return strings.DELETED.format(id=digits(stored.id), title=escape(headline(stored.article)))
 
 
+def _problem(recorded: str | None) -> str:
+    """What a feed's last failure was, in Persian (the record keeps its reason code)."""
+    try:
+        return strings.FEED_PROBLEMS[FeedProblem(recorded)]
+    except ValueError:
+        return escape(recorded or "")
+
+
 def _feed_line(feed: Feed) -> str:
     if feed.failures:
-        state = strings.FEED_FAILING.format(failures=digits(feed.failures),
-                                            error=escape(feed.last_error or ""))
+        state = strings.FEED_FAILING.format(failures=digits(feed.failures), error=_problem(feed.last_error))
     else:
         state = strings.FEED_OK if feed.last_ok_at else strings.FEED_NEW
     title = f" — {escape(feed.title)}" if feed.title else ""
