@@ -80,6 +80,8 @@ MEDIA = whole(
     "رویترز آسوشیتدپرس بلومبرگ سی‌ان‌ان بی‌بی‌سی الجزیره العربیه اسپوتنیک تاس ایرنا ایسنا"
     " ایلنا فارس تسنیم مهر یورونیوز المانیتور اکسیوس پولیتیکو فایننشال‌تایمز نیویورک‌تایمز"
     " واشنگتن‌پست گاردین ایندیپندنت اشپیگل لوموند هاآرتص المیادین"
+    # Tehran's dailies whose names are not everyday words or places
+    " اعتماد کیهان همشهری جام‌جم فرهیختگان رسالت"
 )
 # Multi-word media (their first word alone is a place or a common word).
 MEDIA_PHRASES = (
@@ -127,8 +129,8 @@ _GIVEN_SUFFIXES = ("الله", "اله", "الدین", "العابدین")
 _FAMILY_PARTS = whole("پور زاده نژاد نیا فر فرد راد کیا نسب وند لو آبادی زاد")
 COMMON_FREQUENCY = 500_000  # hazm's count over which a word is everyday vocabulary
 # A listed given name hazm counts more often than this is more often a word (جامعه, شورا,
-# دولت); منوچهر and کاوه stay under it, the commonest names are in _COMMON_GIVEN.
-_GIVEN_FREQUENCY = 2_000_000
+# دولت, بهبود); منوچهر, کاوه and بهرام stay under it, the commonest names are in _COMMON_GIVEN.
+_GIVEN_FREQUENCY = 1_500_000
 _EVERYDAY_STEM = 5_000_000  # گزارش, روش, پیام: not آمل, شیراز
 
 
@@ -261,7 +263,7 @@ def name_like(word: str) -> bool:
     if not word or not all(c.isalpha() or c in "\u200c " for c in word):
         return False  # (پیمان, ۱۲, /, a link: no name
     if (word.startswith(("در", "با", "به", "از")) and len(word) >= 6 and not known_word(word)
-            and lexicon_count(word[2:]) >= COMMON_FREQUENCY):
+            and lexicon_count(word[2:]) >= 100_000):
         return False  # درمسابقات: a preposition written onto its noun
     if is_inflected_word(word) and not is_family_name(word):
         return False  # گزارشی, مثبتی: a noun with its ending
