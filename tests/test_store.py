@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from storage.db import migrations
 from storage.db.migrations import MIGRATIONS, migrate, statements
 from storage.db.store import Store
-from storage.models import Article, IngestStatus, Origin, OriginKind
+from storage.ingest import Ingestor
+from storage.models import Article, Chat, IngestStatus, Origin, OriginKind
 from storage.text.letters import ZWNJ
+from tests.conftest import SEED_000, SEED_003
 
 ORIGIN = Origin(OriginKind.FILE, "statements/a.txt")
 
@@ -114,3 +117,38 @@ async def test_hostile_text_is_stored_as_text(store: Store) -> None:
     assert stored is not None
     assert stored.article.title == hostile
     assert await store.count_articles() == 1
+
+
+async def test_a_deleted_statements_number_is_never_given_again(store: Store, ingestor: Ingestor) -> None:
+    first = await ingestor.ingest_file(SEED_000)
+    second = await ingestor.ingest_file(SEED_003)
+    assert second.article_id is not None
+    assert await store.delete_article(second.article_id) is not None
+    third = await store.add_article(_article(), ORIGIN)
+    assert third.article_id is not None
+    assert third.article_id > second.article_id > (first.article_id or 0)
+
+
+async def test_the_renumbering_migration_keeps_every_number_and_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database from before migration 8: its statements keep their numbers, what refers to
+    them (analysis, deliveries) still does, and from then on no number is given twice."""
+    path = tmp_path / "old.db"
+    with monkeypatch.context() as before:
+        before.setattr(migrations, "MIGRATIONS", MIGRATIONS[:7])
+        async with await Store.open(path) as store:
+            ingestor = Ingestor(store)
+            await store.subscriptions.subscribe_all(Chat(1, "private"))
+            first, second = (await ingestor.ingest_file(SEED_000)), (await ingestor.ingest_file(SEED_003))
+    async with await Store.open(path) as store:
+        assert await store.schema_version() == MIGRATIONS[-1].version
+        assert sorted(s.id for s in await store.latest_articles()) == [first.article_id, second.article_id]
+        stored = await store.get_article(second.article_id or 0)
+        assert stored is not None
+        assert stored.article.quotes
+        assert (await store.deliveries.counts(second.article_id))["pending"] == 1
+        await store.delete_article(second.article_id or 0)
+        assert (await store.add_article(_article(), ORIGIN)).article_id == (second.article_id or 0) + 1
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

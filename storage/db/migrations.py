@@ -16,6 +16,9 @@ class Migration:
     reindex: bool = False
     # Analyze the articles stored before it, in the same transaction (Python too).
     analyze: bool = False
+    # It rebuilds a table others refer to: foreign keys are checked once it is done, not
+    # while the old table is dropped (SQLite's own procedure for changing a table).
+    rebuilds: bool = False
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -275,6 +278,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- words the archive holds apart. A view over articles_fts: nothing is stored twice.
         CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts_terms USING fts5vocab(articles_fts, 'row');
     """),
+    Migration(8, "statement numbers are never reused", """
+        -- Without AUTOINCREMENT SQLite gives a deleted statement's number to the next one
+        -- stored, and the bulletins, links and quotes that named it would point elsewhere.
+        -- The table is rebuilt with it; every statement keeps its number.
+        CREATE TABLE articles_numbered (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            content_hash TEXT NOT NULL UNIQUE,
+            published TEXT,
+            source TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            origin_kind TEXT NOT NULL CHECK (origin_kind IN ('file', 'url', 'telegram', 'text')),
+            origin_ref TEXT NOT NULL,
+            title TEXT,
+            kicker TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            lead TEXT NOT NULL,
+            body TEXT NOT NULL,
+            raw_text TEXT NOT NULL
+        ) STRICT;
+        INSERT INTO articles_numbered (id, content_hash, published, source, created_at, origin_kind,
+                                       origin_ref, title, kicker, tags, lead, body, raw_text)
+            SELECT id, content_hash, published, source, created_at, origin_kind, origin_ref, title, kicker,
+                   tags, lead, body, raw_text FROM articles;
+        DROP TABLE articles;
+        ALTER TABLE articles_numbered RENAME TO articles;
+        CREATE INDEX articles_by_date
+            ON articles (coalesce(published, substr(created_at, 1, 10)) DESC, id DESC);
+        CREATE INDEX articles_by_source ON articles (source);
+    """, rebuilds=True),
 )
 
 _LEDGER = """
@@ -315,23 +347,43 @@ def migrate(conn: sqlite3.Connection, reindex: Hook | None = None,
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
-        conn.execute("BEGIN IMMEDIATE")
+        if migration.rebuilds:  # cannot change inside a transaction
+            conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            if conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?",
-                            (migration.version,)).fetchone():  # another process got here first
-                conn.execute("ROLLBACK")
-                continue
-            for statement in statements(migration.sql):
-                conn.execute(statement)
-            if migration.reindex and reindex is not None:
-                reindex(conn)
-            if migration.analyze and analyze is not None:
-                analyze(conn)
-            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
-                         (migration.version, migration.name))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-        applied.append(migration)
+            if _apply(conn, migration, reindex, analyze):
+                applied.append(migration)
+        finally:
+            if migration.rebuilds:
+                conn.execute("PRAGMA foreign_keys = ON")
     return applied
+
+
+def _apply(conn: sqlite3.Connection, migration: Migration, reindex: Hook | None,
+           analyze: Hook | None) -> bool:
+    """One migration in one transaction; False when another process applied it first."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        ledger = conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,))
+        if ledger.fetchone():  # another process got here first
+            conn.execute("ROLLBACK")
+            return False
+        for statement in statements(migration.sql):
+            conn.execute(statement)
+        if migration.reindex and reindex is not None:
+            reindex(conn)
+        if migration.analyze and analyze is not None:
+            analyze(conn)
+        if migration.rebuilds:
+            _check_foreign_keys(conn, migration)
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                     (migration.version, migration.name))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return True
+
+
+def _check_foreign_keys(conn: sqlite3.Connection, migration: Migration) -> None:
+    if conn.execute("PRAGMA foreign_key_check").fetchone():
+        raise sqlite3.IntegrityError(f"migration {migration.version} would break a foreign key")
