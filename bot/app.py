@@ -30,6 +30,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.broadcast import Broadcaster
 from bot.callbacks import CallbackCodec
@@ -40,6 +41,7 @@ from bot.feeds import FeedPoller
 from bot.handlers import admin, buttons, inline, subscriptions
 from bot.handlers.errors import error_handler
 from bot.limiter import PriorityRateLimiter
+from bot.platform import Platform, PlatformBot, platform_for
 from bot.updates import FairUpdateProcessor
 from storage.db.store import Store
 from storage.ingest import Ingestor
@@ -75,10 +77,11 @@ async def _start_services(app: SokhanApp, settings: Settings, retry_base: float,
     data.codec = codec = CallbackCodec(await store.keys.secret(BUTTON_SECRET))
     data.admin_ids = settings.admin_ids
     data.source = settings.source
-    await _set_commands(app, settings.admin_ids)
+    if app.bot_data.platform.command_menus:
+        await _set_commands(app, settings.admin_ids)
     if settings.channel_id:
         await _subscribe_channel(app, store, settings.channel_id)
-    data.broadcaster = Broadcaster(store, app.bot, codec, retry_base=retry_base)
+    data.broadcaster = Broadcaster(store, app.bot, codec, data.platform, retry_base=retry_base)
     data.broadcaster.start()
     await store.feeds.sync_config(settings.feeds)
     data.feeds = FeedPoller(store, ingestor, interval=settings.feed_interval, guard=guard,
@@ -146,6 +149,16 @@ async def _close_store(app: SokhanApp) -> None:
         app.bot_data.store = None
 
 
+def _limiter(settings: Settings) -> PriorityRateLimiter:
+    """Stay inside the flood limits instead of collecting 429s."""
+    # The rate over tenths of a second: a whole second's worth at once (aiolimiter's bucket)
+    # would let a broadcast start at twice the rate Telegram allows. Below 10 a second, one
+    # message per its share of a second (a bucket holds one at least).
+    rate = settings.broadcast_rate
+    per, period = (rate / 10, 0.1) if rate >= 10 else (1.0, 1 / rate)
+    return PriorityRateLimiter(overall_max_rate=per, overall_time_period=period, max_retries=RETRIES_ON_429)
+
+
 def build_application(settings: Settings, *, token: str | None = None, base_url: str | None = None,
                       base_file_url: str | None = None, rate_limit: bool = True,
                       retry_base: float = 10.0, feed_guard: AddressGuard | None = None) -> SokhanApp:
@@ -156,39 +169,43 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
     """
     quiet_http_logs()
     guard = feed_guard or AddressGuard(allow_private=settings.feeds_allow_private)
-    builder = (
+    api = base_url or settings.api_base_url
+    platform = platform_for(settings.platform, api)
+    # Every reply is HTML with its text escaped, and never previews a link; Bale takes neither.
+    defaults = None
+    if platform.markup:
+        defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    bot = PlatformBot(
+        token or settings.bot_token or LOCAL_TOKEN, base_url=api, base_file_url=base_file_url or _files(api),
+        defaults=defaults, rate_limiter=_limiter(settings) if rate_limit else None, platform=platform,
+        # httpcore scans its whole pool on every request: a few warm connections serve more
+        # replies per second than the default 256 (benchmarks/bot.py).
+        request=HTTPXRequest(connection_pool_size=8),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
+    app: SokhanApp = (
         ApplicationBuilder()
-        .token(token or settings.bot_token or LOCAL_TOKEN)
-        .base_url(base_url or settings.api_base_url)
+        .bot(bot)
         .context_types(ContextTypes(context=SokhanContext, bot_data=BotData))
-        # Every reply is HTML with its text escaped, and never previews a link.
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW))
         # A slow search must not hold up everyone else, nor a busy group the other chats.
         .concurrent_updates(FairUpdateProcessor())
-        # httpcore scans its whole pool on every request: a few warm connections serve
-        # more replies per second than the default 256 (benchmarks/bot.py).
-        .connection_pool_size(8)
         .post_init(lambda app: _start_services(app, settings, retry_base, guard))
         .post_stop(_stop_services)
         .post_shutdown(_close_store)
+        .build()
     )
-    if base_file_url:
-        builder = builder.base_file_url(base_file_url)
-    if rate_limit:  # stay inside Telegram's flood limits instead of collecting 429s
-        # The rate over tenths of a second: a whole second's worth at once (aiolimiter's
-        # bucket) would let a broadcast start at twice the rate Telegram allows. Below 10 a
-        # second, one message per its share of a second (a bucket holds one at least).
-        rate = settings.broadcast_rate
-        per, period = (rate / 10, 0.1) if rate >= 10 else (1.0, 1 / rate)
-        limiter = PriorityRateLimiter(overall_max_rate=per, overall_time_period=period,
-                                      max_retries=RETRIES_ON_429)
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
-    app: SokhanApp = builder.build()
-    _add_handlers(app)
+    app.bot_data.platform = platform
+    _add_handlers(app, platform)
     return app
 
 
-def _add_handlers(app: SokhanApp) -> None:
+def _files(api_base_url: str) -> str:
+    """The file URL beside a Bot API URL, as python-telegram-bot derives it."""
+    return api_base_url.removesuffix("/bot").rstrip("/") + "/file/bot" if api_base_url.endswith("/bot") \
+        else "https://api.telegram.org/file/bot"
+
+
+def _add_handlers(app: SokhanApp, platform: Platform) -> None:
     # Group 0, first match wins: the commands, then buttons, inline mode and membership,
     # then the catch-alls, which only see what nothing above took.
     for command in COMMANDS:
@@ -200,7 +217,8 @@ def _add_handlers(app: SokhanApp) -> None:
             kinds = kinds | filters.UpdateType.CHANNEL_POST
         app.add_handler(CommandHandler(command.names, command.callback, filters=kinds))
     app.add_handler(CallbackQueryHandler(buttons.button))
-    app.add_handler(InlineQueryHandler(inline.inline_query))
+    if platform.inline_mode:
+        app.add_handler(InlineQueryHandler(inline.inline_query))
     app.add_handler(ChatMemberHandler(subscriptions.membership, ChatMemberHandler.MY_CHAT_MEMBER))
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(private & filters.FORWARDED, admin.forwarded))
@@ -219,14 +237,19 @@ async def stored_secret(db_path: Path, name: str) -> str:
 def run_telegram(settings: Settings) -> None:
     """Production: poll Telegram, or serve a webhook when its URL is set."""
     app = build_application(settings)
-    if settings.webhook_url:
-        # Telegram sends the secret with every update; a POST without it is refused with
-        # 403 before any handler sees it.
-        secret = settings.webhook_secret or asyncio.run(stored_secret(settings.db_path, WEBHOOK_SECRET))
-        app.run_webhook(listen="0.0.0.0", port=settings.webhook_port, webhook_url=settings.webhook_url,  # noqa: S104
-                        secret_token=secret, allowed_updates=Update.ALL_TYPES)
-    else:
+    if not settings.webhook_url:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    secret = settings.webhook_secret or asyncio.run(stored_secret(settings.db_path, WEBHOOK_SECRET))
+    if app.bot_data.platform.webhook_secret_token:
+        # Telegram sends the secret with every update; a POST without it is refused with 403
+        # before any handler sees it.
+        url, path, token = settings.webhook_url, "", secret
+    else:
+        # Bale sends no secret: the webhook's path is the secret, and any other path is refused.
+        url, path, token = f"{settings.webhook_url.rstrip('/')}/{secret}", secret, None
+    app.run_webhook(listen="0.0.0.0", port=settings.webhook_port, url_path=path, webhook_url=url,  # noqa: S104
+                    secret_token=token, allowed_updates=Update.ALL_TYPES)
 
 
 @contextlib.asynccontextmanager

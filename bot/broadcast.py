@@ -30,10 +30,10 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
-from telegram.helpers import create_deep_linked_url
 
 from bot.callbacks import Buttons, CallbackCodec
 from bot.limiter import BULK
+from bot.platform import TELEGRAM, Platform
 from bot.views.articles import bulletin_markup, bulletin_text
 from storage.db.store import Store
 from storage.models import Delivery, StoredArticle
@@ -57,12 +57,14 @@ class Broadcaster:
     outbox every ``idle_poll`` seconds.
     """
 
-    def __init__(self, store: Store, bot: ExtBot[Any], codec: CallbackCodec, *, concurrency: int = 16,
+    def __init__(self, store: Store, bot: ExtBot[Any], codec: CallbackCodec, platform: Platform = TELEGRAM, *,
+                 concurrency: int = 16,
                  retry_base: float = 10.0, retry_cap: float = 3600.0, max_attempts: int = 8,
                  idle_poll: float = 2.0) -> None:
         self._store = store
         self._bot = bot
         self._codec = codec
+        self._platform = platform
         # Bulletins yield to replies at the limiter (there is none in the local mode).
         self._bulk = BULK if bot.rate_limiter else None
         self._concurrency = concurrency
@@ -205,7 +207,7 @@ class Broadcaster:
             if len(self._texts) > 1024:
                 self._texts.clear()
             text = self._texts[key] = bulletin_text(stored, delivery)
-        link = create_deep_linked_url(self._bot.username, f"a{stored.id}")
+        link = self._platform.deep_link(self._bot.username, f"a{stored.id}")
         return text, bulletin_markup(stored, delivery, Buttons(self._codec, delivery.chat_id), link)
 
     async def _article(self, article_id: int) -> StoredArticle | None:

@@ -52,7 +52,9 @@ async def start(update: Update, context: SokhanContext) -> None:
 
 async def help_command(update: Update, context: SokhanContext) -> None:
     """The commands, from the same table as Telegram's menu."""
-    query_help = strings.HELP_QUERY.format(bot=escape(context.bot.username))
+    query_help = strings.HELP_QUERY
+    if context.bot_data.platform.inline_mode:
+        query_help += "\n" + strings.HELP_INLINE.format(bot=escape(context.bot.username))
     commands = command_list(visible_commands(is_admin(update, context)))
     await reply(update, f"{strings.HELP_TITLE}\n\n{commands}\n{query_help}")
 

@@ -93,6 +93,12 @@ def _webhook_secret(text: str | None) -> str | None:
     raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only letters, digits, _ and - (at most 256)")
 
 
+def _platform(text: str | None) -> str | None:
+    if text is None or text.lower() in {"telegram", "bale"}:
+        return text.lower() if text else None
+    raise ConfigError(f"SOKHAN_PLATFORM must be telegram or bale, not {text!r}")
+
+
 def _flag(key: str, text: str | None) -> bool:
     if text is None or text.lower() in {"0", "false", "no", "off"}:
         return False
@@ -109,6 +115,8 @@ class Settings:
     # Kept out of repr so the token never reaches a log or a traceback.
     bot_token: str | None = field(default=None, repr=False)
     api_base_url: str = DEFAULT_API_BASE_URL
+    # "telegram" or "bale"; None: whichever the API's address belongs to.
+    platform: str | None = None
     admin_ids: frozenset[int] = frozenset()
     # The office's name: the source of statements published through the bot that name none.
     source: str | None = None
@@ -144,6 +152,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         log_level=level,
         bot_token=get("TELEGRAM_BOT_TOKEN"),
         api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+        platform=_platform(get("SOKHAN_PLATFORM")),
         admin_ids=_admin_ids(get("SOKHAN_ADMIN_IDS") or ""),
         source=get("SOKHAN_SOURCE"),
         webhook_url=get("TELEGRAM_WEBHOOK_URL"),

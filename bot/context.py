@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Message, Update
 from telegram.ext import CallbackContext, ExtBot
-from telegram.helpers import create_deep_linked_url
 
 from bot import strings
 from bot.callbacks import Buttons, CallbackCodec
+from bot.platform import TELEGRAM, Platform
 from bot.views.common import View
 from storage.db.store import Store
 from storage.ingest import Ingestor
@@ -45,6 +45,7 @@ class BotData:
     admin_ids: frozenset[int] = frozenset()
     # The office's name, the source of what it publishes through the bot (SOKHAN_SOURCE).
     source: str | None = None
+    platform: Platform = TELEGRAM
 
 
 def _opened[T](value: T | None, what: str) -> T:
@@ -73,7 +74,7 @@ class SokhanContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
 
     def deep_link(self, article_id: int) -> str:
         """The link that opens statement ``article_id`` in a private chat with the bot."""
-        return create_deep_linked_url(self.bot.username, f"a{article_id}")
+        return self.bot_data.platform.deep_link(self.bot.username, f"a{article_id}")
 
 
 Handler = Callable[[Update, SokhanContext], Coroutine[Any, Any, None]]

@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Iterable
+from html.parser import HTMLParser
 
 import jdatetime
 
@@ -44,6 +45,36 @@ def plain_text(html_text: str) -> str:
     """What a reader sees of Telegram HTML: tags removed, entities decoded (for alerts,
     inline descriptions and other places that take no markup)."""
     return html.unescape(_TAG.sub("", html_text))
+
+
+class _Plain(HTMLParser):
+    """Telegram HTML as plain text: tags dropped, a link's address after its words."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._links: list[tuple[str | None, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._links.append((dict(attrs).get("href"), len(self.parts)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._links:
+            href, start = self._links.pop()
+            if href and "".join(self.parts[start:]).strip() != href:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_plain(html_text: str) -> str:
+    """A message for a client that shows no markup: the words, and where each link goes."""
+    parser = _Plain()
+    parser.feed(html_text)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def visible_length(html_text: str) -> int:

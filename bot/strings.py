@@ -17,9 +17,9 @@ HELP_TITLE = "<b>فرمان‌های سخن</b>"
 HELP_QUERY = (
     "\n<b>جست‌وجو</b>: همهٔ واژه‌ها باید بیایند؛ "
     "<code>«عبارت دقیق»</code>، <code>-واژه</code> برای کنار گذاشتن، <code>پیشوند*</code>، "
-    "<code>منبع:استانداری</code> و <code>از:۱۴۰۴/۰۹/۰۱ تا:۱۴۰۴/۰۹/۳۰</code>.\n"
-    "در هر گفت‌وگویی هم می‌توانید بنویسید <code>@{bot} واژه</code>."
+    "<code>منبع:استانداری</code> و <code>از:۱۴۰۴/۰۹/۰۱ تا:۱۴۰۴/۰۹/۳۰</code>."
 )
+HELP_INLINE = "در هر گفت‌وگویی هم می‌توانید بنویسید <code>@{bot} واژه</code>."
 
 # Commands: what /help and Telegram's command menu show.
 CMD_START = "آغاز و راهنمای کوتاه"

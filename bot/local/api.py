@@ -30,15 +30,20 @@ class LocalBotApi(Simulation):
         bot_username: str = "sokhan_local_bot",
         bot_name: str = "سخن",
         record_requests: bool = True,
+        bale: bool = False,
     ) -> None:
         """``record_requests=False`` keeps no log of requests (``requests`` and ``calls`` then raise).
-
         A long load test then runs in constant memory.
+
+        ``bale=True`` answers as Bale's Bot API does where it is smaller than Telegram's: no
+        inline mode, no command menus, no ``parse_mode`` (text goes as written) and a webhook
+        with no ``secret_token``; asking for any of them is refused.
         """
         bot = LocalUser(bot_id, bot_name, username=bot_username, language_code=None, is_bot=True)
         super().__init__(World(bot, record_requests=record_requests))
         self.host = host
         self.port = port
+        self.bale = bale
         self._methods = Methods(self._world)
         self._faults = Faults(self._methods.names)
         self._http = HttpServer(self._call, self._file_reply)
@@ -79,6 +84,9 @@ class LocalBotApi(Simulation):
         except ApiError as error:
             return error_reply(error)
         name, handler = entry
+        if self.bale and (refusal := _bale_refusal(name, params)) is not None:
+            self._record_call(name, params, refusal.status)
+            return error_reply(refusal)
         fault = self._faults.take(name, params)
         if fault is None:
             status, payload = await self._invoke(handler, params)
@@ -149,3 +157,18 @@ class LocalBotApi(Simulation):
     @property
     def pending_updates(self) -> int:
         return len(self._world.updates)
+
+
+# What Bale's Bot API does not have.
+_BALE_LACKS = frozenset({"answerInlineQuery", "setMyCommands", "getMyCommands", "deleteMyCommands"})
+_FORMATTED = frozenset({"sendMessage", "editMessageText", "sendDocument", "editMessageCaption"})
+
+
+def _bale_refusal(name: str, params: Params) -> ApiError | None:
+    if name in _BALE_LACKS:
+        return ApiError(404, "Not Found: method not found")
+    if name in _FORMATTED and params.values.get("parse_mode"):
+        return ApiError(400, "Bad Request: parse_mode is not supported")
+    if name == "setWebhook" and params.values.get("secret_token"):
+        return ApiError(400, "Bad Request: secret_token is not supported")
+    return None
