@@ -42,7 +42,7 @@ def deleted_text(stored: StoredArticle) -> str:
 def _problem(recorded: str | None) -> str:
     """What a feed's last failure was, in Persian (the record keeps its reason code)."""
     try:
-        return strings.FEED_PROBLEMS[FeedProblem(recorded)]
+        return strings.FEED_PROBLEMS[FeedProblem(recorded or "")]
     except ValueError:
         return escape(recorded or "")
 
