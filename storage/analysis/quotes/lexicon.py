@@ -145,6 +145,7 @@ def _hazm_counts() -> dict[str, int]:
     return counts
 
 
+@functools.lru_cache(maxsize=65536)  # news repeats its words
 def _key(word: str) -> str:
     return fold(word).replace(" ", "")
 
@@ -188,6 +189,7 @@ def is_family_part(word: str) -> bool:
     return fold_word(word) in _FAMILY_PARTS
 
 
+@functools.lru_cache(maxsize=65536)  # news repeats its words
 def known_word(word: str) -> bool:
     """Whether hazm's lexicon has ``word`` (blind to spacing and ZWNJ)."""
     return _key(word) in _hazm_counts()
@@ -210,6 +212,7 @@ def is_given_name(word: str) -> bool:
     return any(key[:cut] in given and key[cut:] in given for cut in range(2, len(key) - 1))
 
 
+@functools.lru_cache(maxsize=65536)  # news repeats its words
 def is_family_name(word: str) -> bool:
     return _key(word) in _names()[1]
 
@@ -229,6 +232,7 @@ def _in_lexicon(key: str, least: int) -> bool:
                for end in ("ای", "ی", "ها", "های", "ان"))
 
 
+@functools.lru_cache(maxsize=65536)  # news repeats its words
 def is_common_word(word: str, least: int = 0) -> bool:
     """A word of hazm's lexicon (counted ``least`` times at least) that no name list has
     (``ارزیابی``, ``مدارک``, ``موضوعی``): alone, it is no evidence of a person
@@ -238,6 +242,7 @@ def is_common_word(word: str, least: int = 0) -> bool:
     return not _listed(key) and (_hazm_counts().get(key, -1) >= least or _in_lexicon(key, COMMON_FREQUENCY))
 
 
+@functools.lru_cache(maxsize=65536)  # news repeats its words
 def is_frequent_word(word: str) -> bool:
     """An everyday word hazm counts often (``ارتفاع``, ``دعوت``) and no name list has: it
     ends a name (``اسمعیل‌پور ارتفاع برف``; not ``جوادی آملی``, whose stem is frequent)."""
@@ -245,6 +250,7 @@ def is_frequent_word(word: str) -> bool:
     return not _listed(key) and _hazm_counts().get(key, -1) >= COMMON_FREQUENCY
 
 
+@functools.lru_cache(maxsize=65536)  # news repeats its words
 def is_inflected_word(word: str) -> bool:
     """An everyday word with an indefinite, ezafe or plural ending (``روشی``, ``پیامی``,
     ``پدران``), even where a name list has it as a surname. Only the commonest stems
@@ -253,6 +259,7 @@ def is_inflected_word(word: str) -> bool:
     return _hazm_counts().get(key, -1) < COMMON_FREQUENCY and _in_lexicon(key, _EVERYDAY_STEM)
 
 
+@functools.lru_cache(maxsize=65536)  # news repeats its words
 def name_like(word: str) -> bool:
     """Whether ``word`` can be part of a person's name: no everyday word, stopword, office
     or body word, place, or number."""

@@ -318,6 +318,10 @@ class _Resolver:
             owner.add_title(title)
 
 
+def _needs_context(mention: Mention | None) -> bool:
+    return mention is not None and mention.kind in (Kind.ANAPHOR, Kind.DOCUMENT, Kind.TITLE)
+
+
 def _names_someone(mention: Mention | None) -> bool:
     if mention is None:
         return False
@@ -384,12 +388,19 @@ def _events(paragraphs: Sequence[str]) -> list[tuple[bool, Mention | None, str, 
             break
     events: list[tuple[bool, Mention | None, str, int]] = []
     narrated = 0
+    # Narration matters only to a later cue that needs context: a pronoun, a document,
+    # an office (named next); once none is left, narration is not read.
+    needing = sum(_needs_context(m) for found in cues.values() for m, _, _ in found)
     for index, paragraph in enumerate(paragraphs):
         inside = quoted.get(index, [])
         for start in (0, *sentence_ends(paragraph)):
             if (index, start) in cues:
-                events += [(True, *cue) for cue in cues.pop((index, start))]
-            elif narrated < _MAX_NARRATION and not any(a <= start < b for a, b in inside):
+                found = cues.pop((index, start))
+                events += [(True, *cue) for cue in found]
+                needing -= sum(_needs_context(m) for m, _, _ in found)
+                if not cues:
+                    break  # nothing after the last cue is resolved
+            elif needing and narrated < _MAX_NARRATION and not any(a <= start < b for a, b in inside):
                 narrated += 1
                 sentence = paragraph[start:start + SENTENCE_CHARS]  # a slice, not the rest
                 if (mention := narration_subject(sentence)) is not None:
