@@ -32,6 +32,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot import strings
 from bot.broadcast import Broadcaster
 from bot.callbacks import CallbackCodec
 from bot.commands import COMMANDS, text_message, unknown_command
@@ -41,6 +42,7 @@ from bot.feeds import FeedPoller
 from bot.handlers import admin, buttons, inline, subscriptions
 from bot.handlers.errors import error_handler
 from bot.limiter import PriorityRateLimiter
+from bot.logs import Redactor, log_to_file
 from bot.platform import Platform, PlatformBot, platform_for
 from bot.updates import FairUpdateProcessor
 from storage.db.store import Store
@@ -59,6 +61,8 @@ KEY_CLEANUP_INTERVAL = 24 * 3600.0
 # Names under which the database keeps the generated secrets (not the secrets themselves).
 BUTTON_SECRET = "buttons"  # noqa: S105
 WEBHOOK_SECRET = "webhook"  # noqa: S105
+LOCAL_LOG = "sokhan.log"  # beside the database, in local mode
+LOCAL_HISTORY = "terminal-history"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 SokhanApp = Application[Any, SokhanContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
@@ -161,16 +165,18 @@ def _limiter(settings: Settings) -> PriorityRateLimiter:
 
 def build_application(settings: Settings, *, token: str | None = None, base_url: str | None = None,
                       base_file_url: str | None = None, rate_limit: bool = True,
-                      retry_base: float = 10.0, feed_guard: AddressGuard | None = None) -> SokhanApp:
+                      retry_base: float = 10.0, feed_guard: AddressGuard | None = None,
+                      platform: Platform | None = None) -> SokhanApp:
     """The bot, wired: handlers from the command table, the store opened in post_init.
 
     ``retry_base`` is the broadcast's first backoff in seconds (tests shorten it);
-    ``feed_guard`` decides which addresses feeds may come from (tests serve theirs on loopback).
+    ``feed_guard`` decides which addresses feeds may come from (tests serve theirs on loopback);
+    ``platform`` overrides the one the settings and the API's address name.
     """
     quiet_http_logs()
     guard = feed_guard or AddressGuard(allow_private=settings.feeds_allow_private)
     api = base_url or settings.api_base_url
-    platform = platform_for(settings.platform, api)
+    platform = platform or platform_for(settings.platform, api)
     # Every reply is HTML with its text escaped, and never previews a link; Bale takes neither.
     defaults = None
     if platform.markup:
@@ -277,18 +283,29 @@ async def polling(app: SokhanApp) -> AsyncIterator[SokhanApp]:
                 await app.post_shutdown(app)
 
 
-async def run_local(settings: Settings) -> None:
-    """No token: the same bot against the local Bot API server, and a terminal chat."""
+async def run_local(settings: Settings, redactor: Redactor | None = None) -> None:
+    """No token: the same bot against the local Bot API server, and a terminal chat.
+
+    The terminal is the chat now, so the log goes to a file beside the database.
+    """
     # Imported here so that a bot with a token never loads the local server.
     from bot.local import DEFAULT_USER, LocalBotApi
     from bot.terminal import TerminalChat
 
-    for noisy in ("telegram", "apscheduler", "bot.local"):  # the terminal is the chat now
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    data_dir = settings.db_path.parent
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / LOCAL_LOG
+    log_to_file(log_path, settings.log_level, redactor or Redactor([settings.webhook_secret]))
+    for chatty in ("apscheduler", "bot.local"):  # a line per poll and per request otherwise
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
+    # A terminal cannot type in another chat's message box: no inline mode to offer there.
+    platform = dataclasses.replace(platform_for(settings.platform, ""), inline_mode=False)
     # The terminal's user administers the local bot, so that publishing can be tried too.
     settings = dataclasses.replace(settings, admin_ids=settings.admin_ids | {DEFAULT_USER.id})
-    async with LocalBotApi() as api:
+    # No request log: a chat left open for days must not grow with every poll.
+    async with LocalBotApi(bale=platform.name == "bale", record_requests=False) as api:
         app = build_application(settings, base_url=api.base_url, base_file_url=api.base_file_url,
-                                rate_limit=False)
+                                rate_limit=False, platform=platform)
         async with polling(app):
-            await TerminalChat(api).run()
+            chat = TerminalChat(api, history=data_dir / LOCAL_HISTORY)
+            await chat.run(notice=strings.TERMINAL_LOG.format(path=log_path))

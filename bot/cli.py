@@ -2,13 +2,14 @@
 
 Results go to stdout (JSON Lines with ``--json``); diagnostics go to stderr.
 Exit status: 0 on success, 1 when a requested article does not exist, 2 when an
-input was rejected or the command line is wrong.
+input was rejected or the command line is wrong, 130 when interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -18,8 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import strings
 from bot.config import ConfigError, Settings, load_settings
-from bot.logs import setup_logging
+from bot.logs import Redactor, setup_logging
 from storage.analysis import analyze_text
 from storage.db.store import Store
 from storage.errors import RejectedText
@@ -31,6 +33,7 @@ from storage.text.dates import parse_date
 from storage.text.numbers import MAX_NUMBER, parse_count
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_REJECTED = 0, 1, 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 MAX_LIMIT = 10_000
 log = logging.getLogger("sokhan")
 
@@ -211,7 +214,7 @@ async def run(settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
-def start_bot(settings: Settings, out: TextIO) -> int:
+def start_bot(settings: Settings, out: TextIO, redactor: Redactor | None = None) -> int:
     """With a token, the bot on Telegram (or Bale); without, locally with a terminal chat."""
     from telegram.error import InvalidToken
 
@@ -230,7 +233,11 @@ def start_bot(settings: Settings, out: TextIO) -> int:
     else:
         out.write("\nNo TELEGRAM_BOT_TOKEN: starting the bot locally, with a chat in this terminal.\n")
         out.flush()
-        asyncio.run(run_local(settings))
+        # Ctrl-C while the bot works leaves like /quit: asyncio.run cancels the chat, and the
+        # bot and the store close on the way out.
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run_local(settings, redactor))
+        out.write(strings.TERMINAL_BYE + "\n")
     return EXIT_OK
 
 
@@ -311,7 +318,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_REJECTED
     if getattr(args, "db", None):
         settings = dataclasses.replace(settings, db_path=args.db)
-    setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
+    redactor = setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
+    try:
+        return _command(args, settings, redactor, out)
+    except KeyboardInterrupt:  # Ctrl-C: one line, not a traceback
+        print("\nsokhan: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _command(args: argparse.Namespace, settings: Settings, redactor: Redactor, out: TextIO) -> int:
     match args.command:
         case "ingest":
             return asyncio.run(ingest_paths(settings, args.paths, args.json, out))
@@ -329,4 +344,4 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return asyncio.run(summary(settings, args.id, args.json, out))
         case _:
             asyncio.run(run(settings, out))
-            return EXIT_OK if args.once else start_bot(settings, out)
+            return EXIT_OK if args.once else start_bot(settings, out, redactor)

@@ -12,6 +12,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Iterable
+from pathlib import Path
 from types import TracebackType
 
 REDACTED = "[redacted]"
@@ -60,7 +61,7 @@ def setup_logging(level: str, secrets: Iterable[str | None]) -> Redactor:
     return redactor
 
 
-def log_to_file(path: str, level: str, redactor: Redactor) -> None:
+def log_to_file(path: str | Path, level: str, redactor: Redactor) -> None:
     """Send every log line to ``path`` instead of the terminal (the local chat owns it)."""
     root = logging.getLogger()
     for handler in list(root.handlers):

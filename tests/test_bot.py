@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot import strings
 from bot.app import LOCAL_TOKEN, SokhanApp, build_application, polling
 from bot.commands import COMMANDS
 from bot.config import Settings
@@ -179,19 +181,48 @@ async def test_a_failing_handler_gets_a_polite_reply(api: LocalBotApi, app: Sokh
     app.bot_data.store = None  # already closed; post_shutdown has nothing left to do
 
 
+def _local_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOKHAN_", "TELEGRAM_"))}
+    return env | {"PYTHONPATH": str(ROOT), "SOKHAN_SEEDS": str(SEEDS), "SOKHAN_LOG_LEVEL": "INFO"}
+
+
 def test_local_mode_from_the_command_line(tmp_path: Path) -> None:
     """``sokhan run`` with no token: seeds loaded, the bot local, a chat on stdin/stdout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOKHAN_", "TELEGRAM_"))}
-    env |= {"PYTHONPATH": str(ROOT), "SOKHAN_SEEDS": str(SEEDS), "SOKHAN_LOG_LEVEL": "WARNING"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "run"], input="/find اطلاع رسانی\n/quote خامسیان\n/quit\n",
-        capture_output=True, text=True, env=env, cwd=tmp_path, check=False, timeout=120,
+        [sys.executable, "-m", "bot", "run"], input="/find اطلاع رسانی\n/quote خامسیان\n/help\n/quit\n",
+        capture_output=True, text=True, env=_local_env(), cwd=tmp_path, check=False, timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "2 statements in data/sokhan.db" in done.stdout
     assert "نتیجه‌های «اطلاع رسانی»" in done.stdout
     assert "[1] 📄 ۱" in done.stdout  # buttons, numbered for pressing
     assert "نقل‌قول‌های علیرضا خامسیان" in done.stdout
+    assert strings.HELP_TITLE.removeprefix("<b>").removesuffix("</b>") in done.stdout
+    assert "@sokhan_local_bot" not in done.stdout.split("فرمان‌های سخن")[-1]  # no inline mode offered
+    assert done.stdout.rstrip().endswith(strings.TERMINAL_BYE)
+    # The log went to its file, and the terminal was told where; none of it between the messages.
+    log = tmp_path / "data" / "sokhan.log"
+    assert strings.TERMINAL_LOG.format(path=Path("data") / "sokhan.log") in done.stdout
+    assert "INFO" in log.read_text(encoding="utf-8")
+    assert " INFO " not in done.stdout + done.stderr.split("No TELEGRAM_BOT_TOKEN")[-1]
+
+
+def test_local_mode_leaves_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=_local_env(), cwd=tmp_path)
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:  # the chat is open once it has said where the log goes
+            if "گزارش کار بات" in line:
+                break
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert out.rstrip().endswith(strings.TERMINAL_BYE)
 
 
 async def test_webhook_mode(api: LocalBotApi, db: Path) -> None:

@@ -49,7 +49,8 @@ from telegram.ext import (
 )
 
 from bot.local import DEFAULT_USER, Button, LocalBotApi, LocalChat, LocalUser, parse_html
-from bot.terminal import TerminalChat, render_buttons, render_text
+from bot.terminal import TerminalChat, prompt_lines, render_buttons, render_text, wrap
+from storage.text.letters import persian_digits
 
 TOKEN = "123:local"  # noqa: S105 - any token works against the local server
 ME = DEFAULT_USER.id
@@ -112,7 +113,7 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     assert update.effective_message.document
     document = update.effective_message.document
     data = await (await document.get_file()).download_as_bytearray()
-    await update.effective_message.reply_text(f"{document.file_name}: {len(data)} {data.decode()}")
+    await update.effective_message.reply_text(f"{document.file_name}: {len(data)} {data.decode()[:40]}")
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -806,33 +807,122 @@ def test_render_buttons_numbers_across_rows() -> None:
     assert render_buttons(rows) == ["[1] خلاصه  [2] نقل‌قول‌ها", "[3] متن کامل"]
 
 
-async def test_terminal_chat_sends_renders_and_presses(api: LocalBotApi, app: Any) -> None:
-    typed: asyncio.Queue[str] = asyncio.Queue()
-    output = io.StringIO()
+class Typist:
+    """A terminal chat fed line by line, its output read as it comes."""
 
-    async def lines() -> AsyncIterator[str]:
+    def __init__(self, api: LocalBotApi, **options: Any) -> None:
+        self.api = api
+        self.typed: asyncio.Queue[str] = asyncio.Queue()
+        self.output = io.StringIO()
+        self.task = asyncio.create_task(TerminalChat(api, lines=self._lines(), output=self.output,
+                                                     settle=0.1, **options).run())
+
+    async def _lines(self) -> AsyncIterator[str]:
         while True:
-            yield await typed.get()
+            yield await self.typed.get()
 
-    async def shows(needle: str) -> None:
-        await api.wait_until(lambda: needle in output.getvalue())
+    def type(self, line: str) -> None:
+        self.typed.put_nowait(line)
 
-    chat = asyncio.create_task(TerminalChat(api, lines=lines(), output=output, settle=0.1).run())
-    typed.put_nowait("/start")
-    await shows("[1] خلاصه  [2] نقل‌قول‌ها")
-    assert "سلام دنیا & پیوند (https://example.com/a)" in output.getvalue()
-    typed.put_nowait("3")
-    await shows("🔗 https://example.com/a")
-    typed.put_nowait("۲")  # Persian digits press buttons too
-    await shows("💬 باشد q:1")
-    await shows("✏️ ویرایش شد\nq:1")
-    typed.put_nowait("2")  # the edit took the keyboard away: now plain text, echoed
-    await shows("🤖\n2\n")
-    typed.put_nowait("!1")
-    await shows("دکمهٔ ۱ نیست.")
-    typed.put_nowait("/quit")
-    await asyncio.wait_for(chat, timeout=5)
-    assert [m.text for m in api.history(ME) if not m.from_bot] == ["/start", "2"]
+    async def shows(self, needle: str) -> None:
+        await self.api.wait_until(lambda: needle in self.output.getvalue())
+
+    async def quit(self) -> None:
+        self.type("/quit")
+        await asyncio.wait_for(self.task, timeout=5)
+
+    def user_messages(self) -> list[Any]:
+        return [m for m in self.api.history(ME) if not m.from_bot]
+
+
+async def test_terminal_chat_sends_renders_and_presses(api: LocalBotApi, app: Any) -> None:
+    chat = Typist(api)
+    chat.type("/start")
+    await chat.shows("[1] خلاصه  [2] نقل‌قول‌ها")
+    assert "سلام دنیا & پیوند (https://example.com/a)" in chat.output.getvalue()
+    chat.type("3")
+    await chat.shows("🔗 https://example.com/a")
+    chat.type("۲")  # Persian digits press buttons too
+    await chat.shows("💬 باشد q:1")
+    await chat.shows("✏️ ویرایش شد\nq:1")
+    chat.type("2")  # the edit took the keyboard away: now plain text, echoed
+    await chat.shows("\n2\n")
+    chat.type("!1")  # "!" always means a press
+    await chat.shows("دکمهٔ ۱ نیست.")
+    await chat.quit()
+    assert [m.text for m in chat.user_messages()] == ["/start", "2"]
+
+
+async def test_terminal_chat_numbers_are_text_unless_that_button_is_shown(api: LocalBotApi, app: Any) -> None:
+    chat = Typist(api)
+    chat.type("/start")
+    await chat.shows("[3] منبع")
+    chat.type("1401")  # three buttons on screen: a year, not a press
+    await chat.shows("\n1401\n")
+    await chat.quit()
+    assert [m.text for m in chat.user_messages()] == ["/start", "1401"]
+    assert api.callback_answers == []
+
+
+async def test_terminal_chat_numbers_messages_and_replies(api: LocalBotApi, app: Any) -> None:
+    chat = Typist(api)
+    chat.type("/find بودجه")
+    await chat.shows("جست‌وجو: بودجه")
+    answer = api.sent(ME)[-1]
+    assert f"🤖 {persian_digits(str(answer.message_id))}\n" in chat.output.getvalue()
+    chat.type(f">{answer.message_id} درست است")
+    await chat.shows("\nدرست است\n")
+    chat.type(">99999 کجا")
+    await chat.shows("پیام ۹۹۹۹۹ در این گفت‌وگو نیست.")
+    await chat.quit()
+    replies = [(m.text, m.reply_to) for m in chat.user_messages()]
+    assert replies == [("/find بودجه", None), ("درست است", answer.message_id)]
+
+
+async def test_terminal_chat_joins_continued_lines(api: LocalBotApi, app: Any) -> None:
+    chat = Typist(api)
+    for line in ("سطر یکم\\\n", "سطر دوم\\", "سطر سوم"):
+        chat.type(line)
+    await chat.shows("سطر سوم")
+    await chat.quit()
+    assert [m.text for m in chat.user_messages()] == ["سطر یکم\nسطر دوم\nسطر سوم"]
+
+
+async def test_terminal_chat_sends_a_file(api: LocalBotApi, app: Any, tmp_path: Any) -> None:
+    statement = tmp_path / "بیانیه ۱.txt"
+    statement.write_text("متن", encoding="utf-8")
+    chat = Typist(api)
+    chat.type(f'/file "{statement}" توضیح')
+    await chat.shows("بیانیه ۱.txt: 6 متن")  # the bot downloaded it whole
+    assert "📎 بیانیه ۱.txt فرستاده شد" in chat.output.getvalue()
+    chat.type(f"/file {tmp_path / 'نیست.txt'}")
+    await chat.shows("خوانده نشد.")
+    chat.type("/file")
+    await chat.shows("برای فرستادن پرونده")
+    await chat.quit()
+    [sent] = chat.user_messages()
+    assert (sent.document, sent.text) == ("بیانیه ۱.txt", "توضیح")
+
+
+async def test_terminal_chat_never_cuts_a_long_message(api: LocalBotApi, app: Any) -> None:
+    chat = Typist(api)
+    long_text = "واژه " * 1000  # 5,000 characters, past one message's 4,096
+    chat.type(long_text)
+    await chat.shows("۴۹۹۹ نویسه است")
+    chat.type("/publish " + long_text)  # a statement too long for one message goes as a file
+    await chat.shows("statement.txt: ")
+    await chat.quit()
+    [sent] = chat.user_messages()
+    assert sent.document == "statement.txt"
+    assert api.file_bytes(sent.document_id).decode() == long_text.strip()
+
+
+def test_wrap_breaks_at_spaces_only() -> None:
+    text = "استاندار تهران در نشست خبری گفت\nکوتاه"
+    assert wrap(text, 12) == "استاندار\nتهران در\nنشست خبری\nگفت\nکوتاه"
+    # A word longer than the line stays whole.
+    assert wrap("بسیاربسیاربلند کوتاه", 5) == "بسیاربسیاربلند\nکوتاه"
+    assert wrap(text, 0) == text
 
 
 async def test_terminal_chat_takes_piped_lines_one_answer_at_a_time(api: LocalBotApi, app: Any) -> None:
@@ -845,3 +935,25 @@ async def test_terminal_chat_takes_piped_lines_one_answer_at_a_time(api: LocalBo
     # "2" pressed the keyboard that /start's reply brought, rather than arriving as text first.
     assert "💬 باشد q:1" in output.getvalue()
     assert output.getvalue().rstrip().endswith("خداحافظ")
+
+
+@pytest.mark.parametrize("leave", ["\x04", "\x03"])  # Ctrl-D, Ctrl-C
+async def test_prompt_lines_edit_paste_and_leave(tmp_path: Any, leave: str) -> None:
+    """The interactive prompt: Alt+Enter and pasted newlines stay in one message; Ctrl-D or Ctrl-C leaves."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    history = tmp_path / "history"
+    with create_pipe_input() as keys, create_app_session(input=keys, output=DummyOutput()):
+        lines = prompt_lines(history)
+        keys.send_text("سطر یکم\x1b\rسطر دوم\r")  # Alt+Enter, then Enter
+        assert await anext(lines) == "سطر یکم\nسطر دوم"
+        keys.send_text("\x1b[200~الف\nب\x1b[201~\r")  # a bracketed paste of two lines
+        assert await anext(lines) == "الف\nب"
+        keys.send_text("واژه" * 2000 + "\r")  # no cut at a terminal's 4,095-byte line
+        assert len(await anext(lines)) == 8000
+        keys.send_text(leave)
+        with pytest.raises(StopAsyncIteration):
+            await anext(lines)
+    assert "سطر یکم" in history.read_text(encoding="utf-8")  # kept for the next session
