@@ -36,7 +36,7 @@ from bot.limiter import BULK
 from bot.platform import TELEGRAM, Platform
 from bot.views.articles import bulletin_markup, bulletin_text
 from storage.db.store import Store
-from storage.models import Delivery, StoredArticle
+from storage.models import Delivery, Reason, StoredArticle
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class Broadcaster:
         self._paused_until = 0.0
         self._articles: OrderedDict[int, StoredArticle | None] = OrderedDict()
         # A broadcast renders the same few texts thousands of times: by article and reason.
-        self._texts: dict[tuple[int, str | None, str], str] = {}
+        self._texts: dict[tuple[int, tuple[Reason, ...]], str] = {}
         self._loop: asyncio.Task[None] | None = None
         self.delivered = 0
 
@@ -202,7 +202,7 @@ class Broadcaster:
         await self._store.deliveries.retry(delivery.id, time.time() + delay, error)
 
     def _view(self, stored: StoredArticle, delivery: Delivery) -> tuple[str, InlineKeyboardMarkup]:
-        key = (stored.id, delivery.kind, delivery.label)
+        key = (stored.id, delivery.reasons)
         if (text := self._texts.get(key)) is None:
             if len(self._texts) > 1024:
                 self._texts.clear()

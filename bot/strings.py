@@ -116,8 +116,11 @@ BUTTON_REMOVE = "🗑 {number}"
 
 # Bulletins
 BULLETIN = "🔔 <b>بیانیهٔ تازه</b>"
-BULLETIN_QUERY = "🔔 <b>بیانیهٔ تازه</b> · اشتراک «{query}»"
-BULLETIN_SPEAKER = "🔔 <b>بیانیهٔ تازه</b> · سخنان «{name}»"
+# Why it came, after the heading: each subscription of the chat that the statement matched.
+BULLETIN_SPEAKERS = "سخنان {names}"
+BULLETIN_QUERIES = "اشتراک {queries}"
+QUOTED = "«{}»"
+LIST_SEPARATOR = "، "
 BUTTON_OPEN_IN_BOT = "خلاصه، نقل‌قول‌ها و متن کامل"
 
 # Administration

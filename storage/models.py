@@ -274,6 +274,14 @@ class SubscribeResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Reason:
+    """A subscription a bulletin answers: its kind and what the chat typed."""
+
+    kind: SubscriptionKind
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """One bulletin owed to one chat."""
 
@@ -282,9 +290,17 @@ class Delivery:
     chat_id: int
     chat_type: str
     attempts: int
-    # The subscription that matched (None for a channel post or a removed subscription).
-    kind: SubscriptionKind | None = None
-    label: str = ""
+    # Every subscription of the chat that matched, the one that queued it first; none for
+    # a channel post or when the subscriptions were removed since.
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def kind(self) -> SubscriptionKind | None:
+        return self.reasons[0].kind if self.reasons else None
+
+    @property
+    def label(self) -> str:
+        return self.reasons[0].label if self.reasons else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,6 +133,7 @@ async def test_published_statements_reach_exactly_the_matching_subscribers(
     await say(api, "/subscribe", user=users["همه"])
     await say(api, "/subscribe بودجه عمرانی", user=users["بودجه"])
     await say(api, "/follow خامسیان", user=users["خامسیان"])
+    await say(api, "/subscribe دولت", user=users["خامسیان"])
     await say(api, "/subscribe زلزله", user=users["زلزله"])
 
     text = "اطلاعیه بودجه\n\nمعاون استاندار گفت: بودجه طرح‌های عمرانی استان افزایش یافت."
@@ -150,7 +151,8 @@ async def test_published_statements_reach_exactly_the_matching_subscribers(
     assert bulletins(api, users["خامسیان"].id) == [seed_id]
     assert bulletins(api, users["زلزله"].id) == []
     (why,) = [m for m in api.sent(users["خامسیان"].id) if m.plain_text.startswith(BULLETIN)]
-    assert "سخنان «خامسیان»" in why.plain_text
+    # One bulletin naming both subscriptions it answers, the speaker first.
+    assert why.plain_text.startswith("🔔 بیانیهٔ تازه · سخنان «خامسیان» · اشتراک «دولت»\n")
     assert "خامسیان:" in why.plain_text
     assert [b.text for b in why.flat_buttons] == [strings.BUTTON_SUMMARY, strings.BUTTON_QUOTES,
                                                   strings.BUTTON_FULL]

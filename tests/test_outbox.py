@@ -16,7 +16,16 @@ from storage.analysis import analyze_text
 from storage.db.store import Store
 from storage.db.subscriptions import MAX_SUBSCRIPTIONS
 from storage.ingest import Ingestor
-from storage.models import Chat, Delivery, IngestStatus, Origin, OriginKind, SubscribeStatus, SubscriptionKind
+from storage.models import (
+    Chat,
+    Delivery,
+    IngestStatus,
+    Origin,
+    OriginKind,
+    Reason,
+    SubscribeStatus,
+    SubscriptionKind,
+)
 from tests.conftest import ROOT, SEED_000, SEED_003
 
 ALICE, BOB, CAROL, DAVE = (Chat(i, "private") for i in (1, 2, 3, 4))
@@ -54,14 +63,27 @@ async def test_each_kind_of_subscription_gets_what_it_asked_for(store: Store, in
     assert (seed_000.queued, seed_003.queued, budget.queued, budget_qom.queued) == (3, 3, 2, 1)
 
 
-async def test_a_delivery_records_the_most_specific_reason(store: Store, ingestor: Ingestor) -> None:
-    await store.subscriptions.subscribe_all(ALICE)
-    await store.subscriptions.subscribe_query(ALICE, "روابط عمومی")
-    result = await ingestor.ingest_file(SEED_000)
-    (delivery,) = await store.deliveries.due(time.time(), 10)
-    assert (delivery.article_id, delivery.kind, delivery.label) == (
-        result.article_id, SubscriptionKind.QUERY, "روابط عمومی")
-    assert result.queued == 1  # one message per chat, however many subscriptions match
+async def test_a_delivery_names_every_subscription_that_matched(store: Store, ingestor: Ingestor) -> None:
+    subs = store.subscriptions
+    await subs.subscribe_all(ALICE)
+    await subs.subscribe_query(ALICE, "زلزله")  # does not match
+    government = await subs.subscribe_query(ALICE, "دولت")
+    await subs.follow(ALICE, "خامسیان")
+    await subs.subscribe_query(BOB, "دولت")
+    result = await ingestor.ingest_file(SEED_003)
+    assert result.queued == 2  # one message per chat, however many subscriptions match
+    alice, bob = sorted(await store.deliveries.due(time.time(), 10), key=lambda d: d.chat_id != ALICE.id)
+    assert alice.article_id == result.article_id
+    # The most specific first: the speaker, then the query, then every bulletin.
+    assert alice.reasons == (Reason(SubscriptionKind.SPEAKER, "خامسیان"),
+                             Reason(SubscriptionKind.QUERY, "دولت"), Reason(SubscriptionKind.ALL, ""))
+    assert (alice.kind, alice.label) == (SubscriptionKind.SPEAKER, "خامسیان")
+    assert bob.reasons == (Reason(SubscriptionKind.QUERY, "دولت"),)
+    # A reason unsubscribed from before the bulletin goes is no longer named.
+    assert government is not None
+    assert await subs.unsubscribe(ALICE.id, government.subscription.id)
+    (alice,) = [d for d in await store.deliveries.due(time.time(), 10) if d.chat_id == ALICE.id]
+    assert [r.kind for r in alice.reasons] == [SubscriptionKind.SPEAKER, SubscriptionKind.ALL]
 
 
 async def test_duplicates_and_unmatched_articles_queue_nothing(store: Store, ingestor: Ingestor) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import migrations
+from storage.db import deliveries, migrations
 from storage.db.migrations import MIGRATIONS, migrate, statements
 from storage.db.store import Store
 from storage.ingest import Ingestor
@@ -137,6 +137,8 @@ async def test_the_renumbering_migration_keeps_every_number_and_reference(
     path = tmp_path / "old.db"
     with monkeypatch.context() as before:
         before.setattr(migrations, "MIGRATIONS", MIGRATIONS[:7])
+        # The code of that time kept no reasons beside a delivery.
+        before.setattr(deliveries, "_ENQUEUE_REASONS", "SELECT :article, :speakers, :queries")
         async with await Store.open(path) as store:
             ingestor = Ingestor(store)
             await store.subscriptions.subscribe_all(Chat(1, "private"))

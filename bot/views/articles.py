@@ -85,14 +85,17 @@ def latest_view(articles: Sequence[StoredArticle], page: int, page_size: int, ha
 
 
 def bulletin_text(stored: StoredArticle, delivery: Delivery) -> str:
-    """A new statement as its subscribers get it: why it came, then the summary view."""
-    if delivery.kind is SubscriptionKind.QUERY:
-        why = strings.BULLETIN_QUERY.format(query=escape(delivery.label))
-    elif delivery.kind is SubscriptionKind.SPEAKER:
-        why = strings.BULLETIN_SPEAKER.format(name=escape(delivery.label))
-    else:
-        why = strings.BULLETIN
-    return f"{why}\n\n{summary_text(stored)}"
+    """A new statement as its subscribers get it: every reason it came, then the summary view."""
+    def named(kind: SubscriptionKind) -> list[str]:
+        return [strings.QUOTED.format(escape(r.label)) for r in delivery.reasons if r.kind is kind]
+
+    speakers, queries = named(SubscriptionKind.SPEAKER), named(SubscriptionKind.QUERY)
+    why = [strings.BULLETIN]
+    if speakers:
+        why.append(strings.BULLETIN_SPEAKERS.format(names=strings.LIST_SEPARATOR.join(speakers)))
+    if queries:
+        why.append(strings.BULLETIN_QUERIES.format(queries=strings.LIST_SEPARATOR.join(queries)))
+    return f"{' · '.join(why)}\n\n{summary_text(stored)}"
 
 
 def bulletin_markup(stored: StoredArticle, delivery: Delivery, buttons: Buttons,

@@ -14,31 +14,18 @@ from collections.abc import Collection
 
 from storage.analysis.quotes import Match, match
 from storage.db.connection import Database
-from storage.models import Article, Delivery, SubscriptionKind
+from storage.models import Article, Delivery, Reason, SubscriptionKind
 
 # A speaker subscription follows a name, a title or a surname, not any word in a title.
 _FOLLOW_MATCHES = (Match.EXACT, Match.SURNAME)
 
 # Each INSERT … SELECT below queues at most one delivery per chat: UNIQUE (article_id,
-# chat_id) keeps the first, so the most specific reason (speaker, then query) is the one
-# recorded and shown.
-_ENQUEUE_SPEAKERS = """
+# chat_id) keeps the first, so the most specific reason (speaker, then query) heads the
+# bulletin; _ENQUEUE_REASONS then records every other subscription of the chat that matched.
+_ENQUEUE_TARGETS = """
     INSERT INTO deliveries (article_id, chat_id, subscription_id)
     SELECT :article, s.chat_id, min(s.id) FROM subscriptions s JOIN subscribers c USING (chat_id)
-    WHERE c.active AND s.kind = 'speaker' AND s.target IN (SELECT value FROM json_each(:targets))
-    GROUP BY s.chat_id
-    ON CONFLICT (article_id, chat_id) DO NOTHING
-"""
-# Each distinct query is tried once against the new article's own index row: the same
-# MATCH as /find, so a subscription gets exactly what a search would find. (No leading
-# WITH: Python's sqlite3 reports a row count only for statements that start with INSERT.)
-_ENQUEUE_QUERIES = """
-    INSERT INTO deliveries (article_id, chat_id, subscription_id)
-    SELECT :article, s.chat_id, min(s.id) FROM subscriptions s JOIN subscribers c USING (chat_id)
-    WHERE c.active AND s.kind = 'query' AND s.target IN (
-        SELECT target FROM (SELECT DISTINCT target FROM subscriptions WHERE kind = 'query') t
-        WHERE EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH t.target AND rowid = :article)
-    )
+    WHERE c.active AND s.kind = :kind AND s.target IN (SELECT value FROM json_each(:targets))
     GROUP BY s.chat_id
     ON CONFLICT (article_id, chat_id) DO NOTHING
 """
@@ -49,6 +36,23 @@ _ENQUEUE_ALL = """
     GROUP BY s.chat_id
     ON CONFLICT (article_id, chat_id) DO NOTHING
 """
+# Each distinct query is tried once against the new article's own index row: the same
+# MATCH as /find, so a subscription gets exactly what a search would find.
+_MATCHING_QUERIES = """
+    SELECT target FROM (SELECT DISTINCT target FROM subscriptions WHERE kind = 'query') t
+    WHERE EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH t.target AND rowid = ?)
+"""
+# Most chats hold one subscription, the one their delivery names: they add no row here.
+_ENQUEUE_REASONS = """
+    INSERT INTO delivery_reasons (delivery_id, subscription_id)
+    SELECT d.id, s.id FROM deliveries d JOIN subscriptions s USING (chat_id)
+    WHERE d.article_id = :article AND s.id IS NOT d.subscription_id AND (
+        s.kind = 'all'
+        OR (s.kind = 'speaker' AND s.target IN (SELECT value FROM json_each(:speakers)))
+        OR (s.kind = 'query' AND s.target IN (SELECT value FROM json_each(:queries))))
+    ON CONFLICT DO NOTHING
+"""
+_REASON_ORDER = {SubscriptionKind.SPEAKER: 0, SubscriptionKind.QUERY: 1, SubscriptionKind.ALL: 2}
 
 
 def _followed_speakers(conn: sqlite3.Connection, article: Article) -> list[str]:
@@ -65,14 +69,25 @@ def _followed_speakers(conn: sqlite3.Connection, article: Article) -> list[str]:
 
 def enqueue(conn: sqlite3.Connection, article_id: int, article: Article) -> int:
     """Queue ``article`` for every chat whose subscriptions match it; return how many."""
+    speakers = json.dumps(_followed_speakers(conn, article))
+    queries = json.dumps([row[0] for row in conn.execute(_MATCHING_QUERIES, (article_id,))])
     queued = 0
-    targets = _followed_speakers(conn, article)
-    if targets:
-        queued += max(conn.execute(_ENQUEUE_SPEAKERS, {"article": article_id,
-                                                       "targets": json.dumps(targets)}).rowcount, 0)
-    for sql in (_ENQUEUE_QUERIES, _ENQUEUE_ALL):
-        queued += max(conn.execute(sql, {"article": article_id}).rowcount, 0)
+    for kind, targets in (("speaker", speakers), ("query", queries)):
+        if targets != "[]":
+            queued += max(conn.execute(_ENQUEUE_TARGETS, {"article": article_id, "kind": kind,
+                                                          "targets": targets}).rowcount, 0)
+    queued += max(conn.execute(_ENQUEUE_ALL, {"article": article_id}).rowcount, 0)
+    if queued:
+        conn.execute(_ENQUEUE_REASONS, {"article": article_id, "speakers": speakers, "queries": queries})
     return queued
+
+
+def _reasons(kind: str | None, label: str | None, more: str | None) -> tuple[Reason, ...]:
+    """Why a delivery is owed: the subscription that queued it first, then the others that matched."""
+    first = (Reason(SubscriptionKind(kind), label or ""),) if kind else ()
+    others = sorted((Reason(SubscriptionKind(k), text) for k, text in json.loads(more or "[]")),
+                    key=lambda reason: (_REASON_ORDER[reason.kind], reason.label))
+    return first + tuple(others)
 
 
 class Deliveries:
@@ -85,7 +100,9 @@ class Deliveries:
         """Pending deliveries whose time has come, oldest first, at most one per chat and
         none for the ``busy`` chats (one message in flight per chat keeps bulletins in order)."""
         async with self._db.read() as conn, conn.execute(
-            "SELECT d.id, d.article_id, d.chat_id, c.chat_type, d.attempts, s.kind, s.label"
+            "SELECT d.id, d.article_id, d.chat_id, c.chat_type, d.attempts, s.kind, s.label,"
+            " (SELECT json_group_array(json_array(x.kind, x.label)) FROM delivery_reasons r"
+            "  JOIN subscriptions x ON x.id = r.subscription_id WHERE r.delivery_id = d.id) AS more"
             " FROM deliveries d JOIN subscribers c USING (chat_id)"
             " LEFT JOIN subscriptions s ON s.id = d.subscription_id"
             " WHERE d.status = 'pending' AND d.due <= ?"
@@ -102,9 +119,8 @@ class Deliveries:
         for row in rows:
             if row["chat_id"] not in seen:
                 seen.add(row["chat_id"])
-                kind = SubscriptionKind(row["kind"]) if row["kind"] else None
                 deliveries.append(Delivery(row["id"], row["article_id"], row["chat_id"], row["chat_type"],
-                                           row["attempts"], kind, row["label"] or ""))
+                                           row["attempts"], _reasons(row["kind"], row["label"], row["more"])))
         return deliveries
 
     async def next_due(self) -> float | None:

@@ -307,6 +307,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             ON articles (coalesce(published, substr(created_at, 1, 10)) DESC, id DESC);
         CREATE INDEX articles_by_source ON articles (source);
     """, rebuilds=True),
+    Migration(9, "every reason for a bulletin", """
+        -- A bulletin goes once to a chat however many of its subscriptions match; the one in
+        -- deliveries.subscription_id heads it, and the others that matched are kept here so
+        -- the bulletin can name them all.
+        CREATE TABLE IF NOT EXISTS delivery_reasons (
+            delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            PRIMARY KEY (delivery_id, subscription_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS delivery_reasons_by_subscription ON delivery_reasons (subscription_id);
+    """),
 )
 
 _LEDGER = """
