@@ -196,6 +196,36 @@ def test_a_column_is_summarized_where_its_news_is_and_a_lede_at_the_lede() -> No
     assert summarize(news, "دو برابر شدن قیمت نان در شهرهای کشور")[0] == news[0]
 
 
+CREDITED_COLUMN = (
+    f"به گزارش تابناک، {COLUMN[0]}",
+    *COLUMN[1:],
+    "مادربزرگ همیشه می‌گفت سفره‌ای که نان دارد خالی نیست.",
+    "اکنون بسیاری از خانواده‌ها در شهرهای کشور برای خرید نان به صف‌های طولانی می‌روند و سهم نان"
+    " در سبد خانوار بیشتر شده است.",
+)
+
+
+def test_a_credited_column_is_summarized_by_its_main_points_wherever_they_are() -> None:
+    # The credit opens the text and its sentence does not tell the title's story: no lede.
+    title = "دو برابر شدن قیمت نان در شهرهای کشور"
+    summary = summarize(CREDITED_COLUMN, title)
+    assert_summary_invariants(summary, CREDITED_COLUMN)
+    assert summary == (CREDITED_COLUMN[2], CREDITED_COLUMN[3], CREDITED_COLUMN[5])
+    # Credited copy whose first sentence tells the title's story still opens with its lede.
+    news = ("به گزارش تابناک، قیمت نان در بیشتر شهرهای کشور دو برابر شد.", *CREDITED_COLUMN[2:])
+    assert summarize(news, title) == (news[0],)
+    # Without a title nothing says the opening is not the lede.
+    assert summarize(CREDITED_COLUMN)[0] == CREDITED_COLUMN[0]
+
+
+def test_a_spread_summary_keeps_to_the_limit() -> None:
+    long_point = "قیمت نان در شهرهای کشور " + "و روستاها " * 40 + "دو برابر شد."
+    paragraphs = ("به گزارش تابناک، روزهای سرد زمستان یادآور کودکی است.", long_point,
+                  f"{long_point} دوباره", *COLUMN)
+    summary = summarize(paragraphs, "قیمت نان در شهرهای کشور")
+    assert_summary_invariants(summary, paragraphs)
+
+
 @pytest.mark.parametrize(
     ("title", "summary", "shown"),
     [
