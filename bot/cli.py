@@ -279,7 +279,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sokhan", description="Official statements, cleaned and served.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     ingest = commands.add_parser("ingest", parents=[common, as_json], help="store statement files")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".txt files or folders")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help=".txt or .docx files, or folders of them")
     analyze = commands.add_parser("analyze", parents=[as_json], help="parse files without storing them")
     analyze.add_argument("paths", nargs="+", type=Path, metavar="FILE")
     listing = commands.add_parser("list", parents=[common, as_json], help="newest statements")

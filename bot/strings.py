@@ -147,13 +147,21 @@ REJECTIONS = {
     Rejection.TOO_LARGE: "از اندازهٔ مجاز بزرگ‌تر است",
     Rejection.NOT_A_FILE: "پروندهٔ معمولی نیست",
     Rejection.NO_FILE: "چنین پرونده‌ای نیست",
-    Rejection.EMPTY_FOLDER: "پوشه‌ای بی‌پروندهٔ متنی است",
+    Rejection.EMPTY_FOLDER: "پوشه‌ای بی‌پروندهٔ متنی یا ورد است",
     Rejection.PERMISSION: "اجازهٔ خواندن آن نیست",
     Rejection.NO_PERSIAN: "متن فارسی در آن نیست",
     Rejection.NO_PARAGRAPH: "بندی از متن فارسی در آن نیست",
     Rejection.UNSUPPORTED: "این گونه پرونده پذیرفته نیست",
+    Rejection.NOT_DOCX: "پروندهٔ ورد <code>.docx</code> خوانایی نیست",
+    Rejection.OLD_WORD: (
+        "پروندهٔ ورد قدیمی (<code>.doc</code>) است؛ "
+        "آن را به‌صورت <code>.docx</code> ذخیره کنید و دوباره بفرستید"
+    ),
 }
-NOT_TEXT_FILE = "تنها پرونده‌های متنی <code>.txt</code> (تا {limit} مگابایت) را می‌پذیرم."
+NOT_TEXT_FILE = (
+    "تنها پرونده‌های متنی <code>.txt</code> (تا {limit} مگابایت) و ورد <code>.docx</code> "
+    "(تا {word_limit} مگابایت) را می‌پذیرم."
+)
 STATS = (
     "📊 <b>آمار سخن</b>\n\n"
     "بیانیه‌ها: {articles}\nسخنگویان: {speakers} · نقل‌قول‌ها: {quotes}\n"

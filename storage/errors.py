@@ -16,11 +16,13 @@ class Rejection(StrEnum):
     TOO_LARGE = "the file is too large"
     NOT_A_FILE = "not a regular file"
     NO_FILE = "no such file"
-    EMPTY_FOLDER = "a folder with no .txt files in it"
+    EMPTY_FOLDER = "a folder with no .txt or .docx files in it"
     PERMISSION = "permission denied"
     NO_PERSIAN = "no Persian text in it"
     NO_PARAGRAPH = "no paragraph of Persian text in it"
     UNSUPPORTED = "not a supported kind of file"
+    NOT_DOCX = "not a readable .docx file"
+    OLD_WORD = "an old Word (.doc) file: save it as .docx"
 
 
 class RejectedText(ValueError):

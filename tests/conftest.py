@@ -1,13 +1,15 @@
 """What the tests share: the real normalizer (loaded once), a fresh SQLite file per test,
-the seeds, the local Bot API server, and talking to the bot through it."""
+the seeds, the local Bot API server, talking to the bot through it, and Word documents."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 from bot.app import SokhanApp, build_application
@@ -108,3 +110,19 @@ def local_app(api: LocalBotApi, db: Path, *, admins: Iterable[int] = (), feeds_p
     guard = AddressGuard.allowing([("127.0.0.1", feeds_port)] if feeds_port else [])
     return build_application(config, base_url=api.base_url, base_file_url=api.base_file_url,
                              rate_limit=rate_limit, retry_base=0.05, feed_guard=guard)
+
+
+def docx_bytes(*paragraphs: str, table: list[list[str]] | None = None) -> bytes:
+    """A Word document written by python-docx: a letterhead, the paragraphs, then a table."""
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "سربرگ روابط عمومی"  # not the statement
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, cells in zip(grid.rows, table, strict=True):
+            for cell, text in zip(row.cells, cells, strict=True):
+                cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -23,8 +23,9 @@ from bot.limiter import BULK_INSIDE
 from bot.local import LocalBotApi, LocalChat, LocalUser
 from storage.db.store import Store
 from storage.models import Chat, Origin, OriginKind
+from storage.sources.word import OLE_MAGIC
 from storage.text.letters import persian_digits
-from tests.conftest import ROOT, SEED_000, SEED_003, local_app, say
+from tests.conftest import ROOT, SEED_000, SEED_003, docx_bytes, local_app, say
 from tests.feedserver import FeedServer
 
 ADMIN = LocalUser(7, "مدیر", username="pr_admin")
@@ -439,12 +440,29 @@ async def test_a_group_upgraded_mid_broadcast_gets_its_bulletin_at_the_new_id(
         assert [s.chat_id for s in held] == [supergroup.id]
 
 
-async def test_an_admin_file_must_be_text(api: LocalBotApi, app: SokhanApp) -> None:
+async def test_an_admin_file_must_be_text_or_word(api: LocalBotApi, app: SokhanApp) -> None:
     api.user_sends_document("statement.pdf", b"%PDF-1.7 ...", user=ADMIN, mime_type="application/pdf")
-    assert "<code>.txt</code>" in (await api.wait_for_reply(ADMIN.id, timeout=10)).text
+    refused = (await api.wait_for_reply(ADMIN.id, timeout=10)).text
+    assert "<code>.txt</code>" in refused
+    assert "<code>.docx</code> (تا ۲۰ مگابایت)" in refused
+    api.user_sends_document("old.doc", OLE_MAGIC + b"\0" * 512, user=ADMIN, mime_type="application/msword")
+    assert "<code>.docx</code> ذخیره کنید" in (await api.wait_for_reply(ADMIN.id, timeout=10)).text
     api.user_sends_document("empty.txt", b"\x00\x01\x02" * 10, user=ADMIN, mime_type="text/plain")
     assert (await api.wait_for_reply(ADMIN.id, timeout=10)).text.startswith("این متن را نپذیرفتم")
     assert await store_of(app).count_articles() == 0
+
+
+async def test_an_admin_publishes_a_word_statement(api: LocalBotApi, app: SokhanApp) -> None:
+    await say(api, "/subscribe", user=READER)
+    word = docx_bytes(*SEED_003.read_text(encoding="utf-8").splitlines())
+    api.user_sends_document("بیانیه.docx", word, user=ADMIN,
+                            mime_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    published = await api.wait_for_reply(ADMIN.id, timeout=10)
+    article_id = int(re.search(r"#(\d+)", published.plain_text)[1])  # type: ignore[index]
+    await delivered(api, {READER.id: [article_id]})
+    stored = await store_of(app).get_article(article_id)
+    assert stored is not None
+    assert stored.article.speakers[0].name == "علیرضا خامسیان"
 
 
 async def test_replies_go_before_bulletins(api: LocalBotApi, db: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from storage.errors import RejectedText
 from storage.ingest import Ingestor
 from storage.models import IngestStatus
 from storage.sources.files import MAX_FILE_BYTES, decode, expand_paths
-from tests.conftest import SEED_000, SEED_003, SEEDS
+from storage.sources.word import MAX_DOCX_BYTES, OLE_MAGIC
+from tests.conftest import SEED_000, SEED_003, SEEDS, docx_bytes
 
 SEED_TEXT = SEED_000.read_text(encoding="utf-8")
 
@@ -96,7 +99,7 @@ async def test_missing_paths_and_empty_folders(tmp_path: Path, ingestor: Ingesto
     results = [r async for r in ingestor.ingest_paths([tmp_path / "nope.txt", tmp_path / "empty"])]
     assert [(r.status, r.reason) for r in results] == [
         (IngestStatus.REJECTED, "no such file"),
-        (IngestStatus.REJECTED, "a folder with no .txt files in it"),
+        (IngestStatus.REJECTED, "a folder with no .txt or .docx files in it"),
     ]
 
 
@@ -114,9 +117,69 @@ async def test_a_bad_file_does_not_stop_the_rest(tmp_path: Path, ingestor: Inges
 
 
 def test_expand_paths_orders_files(tmp_path: Path) -> None:
-    for name in ("b.txt", "a.TXT", "c.csv"):
+    for name in ("b.txt", "a.TXT", "c.csv", "d.docx", "~$d.docx"):  # ~$: Word's lock file
         (tmp_path / name).write_text("x", encoding="utf-8")
-    assert [p.name for p in expand_paths([tmp_path])] == ["a.TXT", "b.txt"]
+    assert [p.name for p in expand_paths([tmp_path])] == ["a.TXT", "b.txt", "d.docx"]
+
+
+async def test_a_word_statement_is_the_same_statement(tmp_path: Path, ingestor: Ingestor) -> None:
+    reference = await ingestor.ingest_file(SEED_000)
+    path = tmp_path / "بیانیه.docx"
+    path.write_bytes(docx_bytes(*SEED_TEXT.splitlines()))
+    result = await ingestor.ingest_file(path)
+    assert (result.status, result.article_id) == (IngestStatus.DUPLICATE, reference.article_id)
+
+
+async def test_a_word_statement_keeps_its_tables_and_drops_its_letterhead(
+    tmp_path: Path, ingestor: Ingestor, store: Store
+) -> None:
+    path = tmp_path / "جدول.docx"
+    path.write_bytes(docx_bytes("اطلاعیه ستاد انتخابات", "معاون استاندار گفت: شعبه‌های اخذ رأی افزایش یافت.",
+                           table=[["شهرستان", "شعبه"], ["قدس", "۴۲"]]))
+    result = await ingestor.ingest_file(path)
+    assert result.status is IngestStatus.NEW
+    stored = await store.get_article(result.article_id or 0)
+    assert stored is not None
+    assert stored.article.title == "اطلاعیه ستاد انتخابات"
+    assert "قدس | ۴۲" in stored.article.raw_text
+    assert "سربرگ" not in stored.article.raw_text
+
+
+def _zip(name: str, data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"not a zip at all", "not a readable .docx"),
+        (_zip("readme.txt", b"hello"), "not a readable .docx"),  # a zip, but no Word document in it
+        (_zip("word/document.xml", b"<w:document><unclosed"), "not a readable .docx"),
+        (_zip("word/document.xml", b"\0" * (17 * 2**20)), "unpacks to more than"),  # 17 MiB from a few kB
+        (OLE_MAGIC + b"\0" * 512, "old Word (.doc)"),
+    ],
+    ids=["not-zip", "no-document", "broken-xml", "zip-bomb", "doc"],
+)
+async def test_a_bad_word_file_is_refused_with_its_reason(
+    tmp_path: Path, ingestor: Ingestor, store: Store, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "bad.docx"
+    path.write_bytes(content)
+    result = await ingestor.ingest_file(path)
+    assert result.status is IngestStatus.REJECTED
+    assert reason in (result.reason or "")
+    assert await store.count_articles() == 0
+
+
+async def test_an_oversized_word_file_is_refused_unread(tmp_path: Path, ingestor: Ingestor) -> None:
+    path = tmp_path / "huge.docx"
+    with path.open("wb") as f:
+        f.truncate(MAX_DOCX_BYTES + 1)
+    result = await ingestor.ingest_file(path)
+    assert result.reason == f"the file is over the {MAX_DOCX_BYTES // 2**20} MiB limit"
 
 
 def test_decode_prefers_utf8() -> None:

@@ -1,8 +1,8 @@
 """What only Sokhan's administrators (SOKHAN_ADMIN_IDS) may do: publish, delete, see the
 figures, manage feeds. Everyone else gets a polite refusal (``guards.admin_only``).
 
-Publishing takes ``/publish TEXT``, ``/publish`` in reply to a message, a ``.txt``
-document, or a forwarded channel post; each goes through the same ingestion as
+Publishing takes ``/publish TEXT``, ``/publish`` in reply to a message, a ``.txt`` or
+``.docx`` document, or a forwarded channel post; each goes through the same ingestion as
 ``sokhan ingest`` and, when new, is queued for its subscribers at once.
 """
 
@@ -25,7 +25,8 @@ from storage.db.feeds import MAX_FEEDS
 from storage.errors import FeedError, RejectedText, Rejection
 from storage.models import IngestStatus, Origin, OriginKind
 from storage.sources.fetch import check_feed_url
-from storage.sources.files import MAX_FILE_BYTES, decode
+from storage.sources.files import MAX_FILE_BYTES, decode_file
+from storage.sources.word import MAX_DOCX_BYTES
 from storage.text.numbers import parse_count
 
 log = logging.getLogger(__name__)
@@ -91,26 +92,39 @@ async def publish(update: Update, context: SokhanContext) -> None:
 
 @admin_only(strings.PUBLISH_ADMINS_ONLY)
 async def document(update: Update, context: SokhanContext) -> None:
-    """A ``.txt`` file sent to the bot in private: published when an administrator sent it."""
+    """A ``.txt`` or ``.docx`` file sent to the bot in private: published when an administrator sent it."""
     if update.effective_message is not None:
         await _publish_document(update, context, update.effective_message)
 
 
+_TEXT_TYPES = {"text/plain"}
+# .doc too: it is read far enough to say that it must be saved as .docx.
+_WORD_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "application/msword"}
+
+
 async def _publish_document(update: Update, context: SokhanContext, message: Message) -> None:
     doc = message.document
-    limit = digits(MAX_FILE_BYTES // 2**20)
     if doc is None:
         return
-    is_text = (doc.file_name or "").lower().endswith(".txt") or doc.mime_type == "text/plain"
-    if not is_text or (doc.file_size or 0) > MAX_FILE_BYTES:
-        await reply(update, strings.NOT_TEXT_FILE.format(limit=limit))
+    name = doc.file_name or ""
+    if name.lower().endswith((".docx", ".doc")) or doc.mime_type in _WORD_TYPES:
+        name, limit = name or "statement.docx", MAX_DOCX_BYTES
+    elif name.lower().endswith(".txt") or doc.mime_type in _TEXT_TYPES:
+        limit = MAX_FILE_BYTES
+    else:
+        limit = 0
+    too_large = strings.NOT_TEXT_FILE.format(limit=digits(MAX_FILE_BYTES // 2**20),
+                                             word_limit=digits(MAX_DOCX_BYTES // 2**20))
+    if not limit or (doc.file_size or 0) > limit:
+        await reply(update, too_large)
         return
     data = bytes(await (await doc.get_file()).download_as_bytearray())
-    if len(data) > MAX_FILE_BYTES:  # file_size is optional: check what actually came
-        await reply(update, strings.NOT_TEXT_FILE.format(limit=limit))
+    if len(data) > limit:  # file_size is optional: check what actually came
+        await reply(update, too_large)
         return
     try:
-        decoded = await context.store.offload(decode, data)
+        decoded = await context.store.offload(decode_file, name, data)
     except RejectedText as exc:
         await reply(update, _rejected(exc))
         return

@@ -1,6 +1,7 @@
 """Statement files: finding them, reading them within bounds, and decoding them honestly.
 
-A file is UTF-8 (with or without BOM) when it decodes as UTF-8 but for a handful of
+A statement is a text file or a Word document (.docx, read by ``storage.sources.word``).
+A text file is UTF-8 (with or without BOM) when it decodes as UTF-8 but for a handful of
 stray bytes, which are replaced and counted; UTF-16 when its BOM or byte pattern says
 so; Windows-1256 only when UTF-8 clearly fails. A file mixing encodings, or that is
 none of them, is refused with its reason rather than stored as mojibake.
@@ -17,11 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storage.errors import RejectedText, Rejection
+from storage.sources.word import MAX_DOCX_BYTES, docx_text, looks_like_word
 from storage.text.letters import LETTERS, ZWNJ
 
 # A press statement is a few kB; anything this large is not one.
 MAX_FILE_BYTES = 2 * 1024 * 1024
-TEXT_SUFFIXES = frozenset({".txt"})
+STATEMENT_SUFFIXES = frozenset({".txt", ".docx"})
 # Share of control characters above which decoded bytes are not text.
 _MAX_CONTROL_SHARE = 0.01
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -138,19 +140,35 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
+def decode_file(name: str, data: bytes) -> Decoded:
+    """A statement file's text, whichever kind it is: Word by its name or its first bytes, else text."""
+    if looks_like_word(name, data):
+        return _checked(docx_text(data), "docx")
+    if len(data) > MAX_FILE_BYTES:
+        raise RejectedText(Rejection.TOO_LARGE, f"the file is over the {MAX_FILE_BYTES // 2**20} MiB limit")
+    return decode(data)
+
+
+def max_bytes(name: str) -> int:
+    """How large a statement file of this name may be."""
+    return MAX_DOCX_BYTES if name.lower().endswith(".docx") else MAX_FILE_BYTES
+
+
 def read_statement(path: Path) -> Decoded:
     """The decoded text of a statement file, or ``RejectedText`` saying why not."""
     if path.is_dir():
         raise RejectedText(Rejection.EMPTY_FOLDER)
-    return decode(read_bounded(path))
+    return decode_file(path.name, read_bounded(path, max_bytes(path.name)))
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders as their ``.txt`` files, recursively, in name order."""
+    """Files as given; folders as their ``.txt`` and ``.docx`` files, recursively, in name order."""
     for path in paths:
         if path.is_dir():
             files = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()
+                p for p in path.rglob("*")
+                # "~$name.docx" is the lock file Word keeps beside an open document.
+                if p.suffix.lower() in STATEMENT_SUFFIXES and not p.name.startswith("~$") and p.is_file()
             )
             yield from files or [path]  # an empty folder is reported, not skipped
         else:
