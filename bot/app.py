@@ -229,6 +229,7 @@ def _add_handlers(app: SokhanApp, platform: Platform) -> None:
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(private & filters.FORWARDED, admin.forwarded))
     app.add_handler(MessageHandler(private & filters.Document.ALL, admin.document))
+    app.add_handler(MessageHandler(private & filters.PHOTO, admin.photo))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, text_message))
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))  # after every known command
     app.add_error_handler(error_handler)

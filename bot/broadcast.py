@@ -12,6 +12,7 @@ Telegram's answers decide what happens next:
   and what is queued for it is dropped.
 - a group upgraded to a supergroup: the chat moves to its new id and the send is retried.
 - any other 400: the message itself is wrong; retrying will not help, so it fails.
+  (A photo Telegram no longer sends is one: the bulletin goes as text instead.)
 - network errors, timeouts, 5xx: retried with exponential backoff, then failed.
 """
 
@@ -22,18 +23,20 @@ import contextlib
 import datetime as dt
 import logging
 import random
+import re
 import time
 import warnings
 from collections import OrderedDict
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
+from telegram import Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.callbacks import Buttons, CallbackCodec
 from bot.limiter import BULK
 from bot.platform import TELEGRAM, Platform
+from bot.render import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS
 from bot.views.articles import bulletin_markup, bulletin_text
 from storage.db.store import Store
 from storage.models import Delivery, Reason, StoredArticle
@@ -41,6 +44,8 @@ from storage.models import Delivery, Reason, StoredArticle
 log = logging.getLogger(__name__)
 
 _GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was blocked", "have no rights")
+# Telegram's words for a file_id it will not send (another bot's, or one gone stale).
+_PHOTO_GONE = re.compile(r"wrong (remote )?file identifier|file reference|wrong type of the web page", re.I)
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -78,7 +83,7 @@ class Broadcaster:
         self._paused_until = 0.0
         self._articles: OrderedDict[int, StoredArticle | None] = OrderedDict()
         # A broadcast renders the same few texts thousands of times: by article and reason.
-        self._texts: dict[tuple[int, tuple[Reason, ...]], str] = {}
+        self._texts: dict[tuple[int, tuple[Reason, ...], int], str] = {}
         self._loop: asyncio.Task[None] | None = None
         self.delivered = 0
 
@@ -161,10 +166,8 @@ class Broadcaster:
         if stored is None:  # deleted while queued (the foreign key usually got there first)
             await outbox.failed(delivery.id, "article deleted")
             return
-        text, markup = self._view(stored, delivery)
         try:
-            message = await self._bot.send_message(delivery.chat_id, text, reply_markup=markup,
-                                                   rate_limit_args=self._bulk)
+            message = await self._send(stored, delivery)
         except RetryAfter as exc:
             wait = _seconds(exc)
             log.warning("broadcast: flood wait of %.0f s", wait)
@@ -201,14 +204,30 @@ class Broadcaster:
         delay = min(self._retry_cap, self._retry_base * 2 ** (attempts - 1)) * random.uniform(0.8, 1.2)  # noqa: S311
         await self._store.deliveries.retry(delivery.id, time.time() + delay, error)
 
-    def _view(self, stored: StoredArticle, delivery: Delivery) -> tuple[str, InlineKeyboardMarkup]:
-        key = (stored.id, delivery.reasons)
+    async def _send(self, stored: StoredArticle, delivery: Delivery) -> Message:
+        """The bulletin as a message, or as its photo with the summary for caption."""
+        link = self._platform.deep_link(self._bot.username, f"a{stored.id}")
+        markup = bulletin_markup(stored, delivery, Buttons(self._codec, delivery.chat_id), link)
+        if stored.photo:
+            caption = self._text(stored, delivery, MAX_CAPTION_CHARS)
+            try:
+                return await self._bot.send_photo(delivery.chat_id, stored.photo, caption,
+                                                  reply_markup=markup, rate_limit_args=self._bulk)
+            except BadRequest as exc:
+                if not _PHOTO_GONE.search(exc.message):
+                    raise
+                # The photo is no longer Telegram's to send (another bot's file_id, say): the text still is.
+                log.warning("broadcast: photo of #%d refused (%s); sending the text", stored.id, exc.message)
+        return await self._bot.send_message(delivery.chat_id, self._text(stored, delivery, MAX_MESSAGE_CHARS),
+                                            reply_markup=markup, rate_limit_args=self._bulk)
+
+    def _text(self, stored: StoredArticle, delivery: Delivery, limit: int) -> str:
+        key = (stored.id, delivery.reasons, limit)
         if (text := self._texts.get(key)) is None:
             if len(self._texts) > 1024:
                 self._texts.clear()
-            text = self._texts[key] = bulletin_text(stored, delivery)
-        link = self._platform.deep_link(self._bot.username, f"a{stored.id}")
-        return text, bulletin_markup(stored, delivery, Buttons(self._codec, delivery.chat_id), link)
+            text = self._texts[key] = bulletin_text(stored, delivery, limit)
+        return text
 
     async def _article(self, article_id: int) -> StoredArticle | None:
         """Articles by id, a few kept: a broadcast sends one article to every chat."""

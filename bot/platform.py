@@ -66,3 +66,8 @@ class PlatformBot(ExtBot[Any]):
 
     async def edit_message_text(self, text: str, *args: Any, **kwargs: Any) -> Any:
         return await super().edit_message_text(self.platform.text(text), *args, **kwargs)
+
+    async def send_photo(self, chat_id: int | str, photo: Any, caption: str | None = None,
+                         *args: Any, **kwargs: Any) -> Message:
+        text = self.platform.text(caption) if caption else caption
+        return await super().send_photo(chat_id, photo, text, *args, **kwargs)

@@ -19,6 +19,7 @@ from storage.text.letters import persian_digits
 
 # Telegram counts the characters left after entity parsing, not the HTML source.
 MAX_MESSAGE_CHARS = 4096
+MAX_CAPTION_CHARS = 1024
 _SENTENCE_END = re.compile(r"(?<=[.!?؟؛…])\s+|(?<=[،,:])\s+")
 _TAG = re.compile(r"<[^>]+>")
 

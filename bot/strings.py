@@ -119,6 +119,7 @@ BULLETIN = "🔔 <b>بیانیهٔ تازه</b>"
 # Why it came, after the heading: each subscription of the chat that the statement matched.
 BULLETIN_SPEAKERS = "سخنان {names}"
 BULLETIN_QUERIES = "اشتراک {queries}"
+BULLETIN_MORE = "و {n} اشتراک دیگر"
 QUOTED = "«{}»"
 LIST_SEPARATOR = "، "
 BUTTON_OPEN_IN_BOT = "خلاصه، نقل‌قول‌ها و متن کامل"
@@ -158,6 +159,7 @@ REJECTIONS = {
         "آن را به‌صورت <code>.docx</code> ذخیره کنید و دوباره بفرستید"
     ),
 }
+PHOTO_NEEDS_CAPTION = "برای انتشار عکس، متن بیانیه را در توضیح (کپشن) همان عکس بنویسید."
 NOT_TEXT_FILE = (
     "تنها پرونده‌های متنی <code>.txt</code> (تا {limit} مگابایت) و ورد <code>.docx</code> "
     "(تا {word_limit} مگابایت) را می‌پذیرم."

@@ -6,7 +6,8 @@ blocks. Each line goes to the bot as the simulated user, and what the bot does i
 chat is printed: messages (headed by their number) rendered from HTML into text wrapped at
 word boundaries, edits, deletions, answers to button presses, and the inline buttons numbered
 ``[1] …  [2] …``. A number presses a button only when a button with that number is on screen
-(``!N`` always means a press); ``>N TEXT`` replies to message N; ``/file PATH`` sends a file; a
+(``!N`` always means a press); ``>N TEXT`` replies to message N; ``/file PATH`` sends a file (a
+picture as a photo); a
 line ending in a backslash continues on the next. ``/quit``, Ctrl-D, Ctrl-C or the end of
 input leaves.
 """
@@ -41,6 +42,7 @@ _REPLY = re.compile(r"^>\s*(\d+)(?:\s+(.*))?$", re.DOTALL)
 _FILE = "/file"
 _PUBLISH = "/publish"
 _LONG_FILE = "statement.txt"
+_PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
 _MAX_UPLOAD = 50 * 2**20  # read into memory whole; far above what a statement needs
 
 
@@ -287,7 +289,11 @@ class TerminalChat:
             self._write(strings.TERMINAL_NO_FILE.format(path=path))
             return
         mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        self.api.user_sends_document(path.name, data, user=self.user, caption=caption, mime_type=mime_type)
+        if mime_type in _PHOTO_TYPES:  # sent as a photo, as a Telegram client sends a picture
+            self.api.user_sends_photo(data, caption=caption, user=self.user)
+        else:
+            self.api.user_sends_document(path.name, data, user=self.user, caption=caption,
+                                         mime_type=mime_type)
         message_id = persian_digits(str(self.api.last_user_message_id(self.user.id)))
         self._write(strings.TERMINAL_FILE_SENT.format(name=path.name, id=message_id))
 
@@ -327,6 +333,8 @@ class TerminalChat:
         lines = [header]
         if message.document:
             lines.append(f"📎 {message.document}")
+        if message.photo:
+            lines.append("🖼")
         if message.text:
             lines.append(wrap(render_text(message.text, message.parse_mode, ansi=self._ansi), self._width))
         lines += render_buttons(message.buttons)

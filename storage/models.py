@@ -128,6 +128,8 @@ class StoredArticle:
     origin: Origin
     created_at: str
     content_hash: str = field(repr=False, default="")
+    # The messenger's file_id of the photo a photo post came with; its bulletins carry it.
+    photo: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,6 +79,14 @@ async def test_paging_and_bulletins_on_bale(bale: LocalBotApi, app: SokhanApp) -
         (m for m in bale.sent(reader.id) if "بیانیهٔ تازه" in (m.text or "")), None), timeout=20)
     assert bulletin.parse_mode is None
     assert "<b>" not in (bulletin.text or "")
+    # A photo post: its bulletin is the photo, the caption plain text too.
+    bale.user_sends_photo(b"\xff\xd8 photo", user=ADMIN,
+                          caption="دیدار استاندار\n\nاستاندار گفت: آب کشاورزی به موقع تحویل داده می‌شود.")
+    photo = await bale.wait_until(lambda: next((m for m in bale.sent(reader.id) if m.photo), None),
+                                  timeout=20)
+    assert photo.parse_mode is None
+    assert (photo.text or "").startswith("🔔 بیانیهٔ تازه")
+    assert "<b>" not in (photo.text or "")
     assert _refused(bale) == []
 
 

@@ -20,7 +20,7 @@ from bot import strings
 from bot.app import SokhanApp, polling
 from bot.handlers.admin import today_in_tehran
 from bot.limiter import BULK_INSIDE
-from bot.local import LocalBotApi, LocalChat, LocalUser
+from bot.local import MAX_CAPTION_LENGTH, LocalBotApi, LocalChat, LocalUser
 from storage.db.store import Store
 from storage.models import Chat, Origin, OriginKind
 from storage.sources.word import OLE_MAGIC
@@ -497,3 +497,85 @@ async def test_a_statement_published_here_is_dated_today_and_signed_by_the_offic
         (stored,) = await store_of(app).latest_articles()
         assert stored.article.source == "روابط عمومی استانداری قم"
         assert stored.article.date == today_in_tehran()
+
+
+PHOTO = b"\xff\xd8\xff\xe0 a photo of the press conference"
+PHOTO_CAPTION = (
+    "دیدار استاندار با کشاورزان\n\n"
+    "استاندار در دیدار با کشاورزان شهرستان گفت: آب کشاورزی امسال به موقع تحویل داده می‌شود."
+)
+
+
+async def test_a_photo_post_is_a_statement_whose_bulletins_carry_the_photo(
+    api: LocalBotApi, app: SokhanApp
+) -> None:
+    await say(api, "/subscribe", user=READER)
+    api.user_sends_photo(PHOTO, caption=PHOTO_CAPTION, user=ADMIN)
+    published = await api.wait_for_reply(ADMIN.id, timeout=10)
+    article_id = int(re.search(r"#(\d+)", published.plain_text)[1])  # type: ignore[index]
+    sent_photo = api.history(ADMIN.id)[-2].photo
+    assert sent_photo is not None
+    bulletin = await api.wait_until(lambda: next((m for m in api.sent(READER.id) if m.photo), None))
+    assert bulletin.photo == sent_photo  # the same photo, by its file_id: nothing uploaded again
+    assert (bulletin.plain_text or "").startswith(BULLETIN)
+    assert "آب کشاورزی امسال به موقع تحویل" in (bulletin.plain_text or "")
+    assert (bulletin.plain_text or "").endswith(f"#{persian_digits(str(article_id))}")
+    assert [b.text for b in bulletin.flat_buttons] == [strings.BUTTON_SUMMARY, strings.BUTTON_QUOTES,
+                                                       strings.BUTTON_FULL]
+    stored = await store_of(app).get_article(article_id)
+    assert stored is not None
+    assert stored.photo == sent_photo
+
+
+async def test_photos_without_a_caption_or_from_others_publish_nothing(
+    api: LocalBotApi, app: SokhanApp
+) -> None:
+    api.user_sends_photo(PHOTO, user=ADMIN)
+    assert (await api.wait_for_reply(ADMIN.id, timeout=10)).text == strings.PHOTO_NEEDS_CAPTION
+    api.user_sends_photo(PHOTO, caption=PHOTO_CAPTION, user=READER)
+    assert (await api.wait_for_reply(READER.id, timeout=10)).text == strings.PUBLISH_ADMINS_ONLY
+    assert await store_of(app).count_articles() == 0
+
+
+async def test_a_forwarded_photo_post_is_published_with_its_photo(api: LocalBotApi, app: SokhanApp) -> None:
+    await say(api, "/subscribe", user=READER)
+    channel = LocalChat.channel(-100_902, "روابط عمومی استانداری", username="ostandari_pr")
+    api.user_forwards(PHOTO_CAPTION, origin_chat=channel, origin_message_id=77, user=ADMIN, photo=PHOTO)
+    published = await api.wait_for_reply(ADMIN.id, timeout=10)
+    first = int(re.search(r"#(\d+)", published.plain_text)[1])  # type: ignore[index]
+    stored = await store_of(app).get_article(first)
+    assert stored is not None
+    assert (str(stored.origin), stored.photo is not None) == ("telegram:ostandari_pr/77", True)
+    await delivered(api, {READER.id: [first]})
+    (bulletin,) = [m for m in api.sent(READER.id) if (m.plain_text or "").startswith(BULLETIN)]
+    assert bulletin.photo is not None
+
+
+async def test_a_long_photo_caption_is_cut_to_fit(api: LocalBotApi, app: SokhanApp) -> None:
+    await say(api, "/subscribe استاندار", user=READER)
+    await say(api, "/subscribe کشاورزان", user=READER)
+    # One sentence of 1,100 characters.
+    works = "، ".join(f"طرح آبرسانی روستای شماره {i} با اعتبار {i} میلیارد ریال" for i in range(1, 23))
+    sentence = f"استاندار در دیدار با کشاورزان گفت: {works} به پایان رسید."
+    api.user_sends_photo(PHOTO, caption="دیدار استاندار\n\n" + sentence, user=ADMIN)
+    published = await api.wait_for_reply(ADMIN.id, timeout=10)
+    article_id = int(re.search(r"#(\d+)", published.plain_text)[1])  # type: ignore[index]
+    bulletin = await api.wait_until(lambda: next((m for m in api.sent(READER.id) if m.photo), None))
+    caption = bulletin.plain_text or ""
+    assert len(caption) <= MAX_CAPTION_LENGTH
+    assert caption.startswith(f"{BULLETIN} · اشتراک «استاندار»، «کشاورزان»\n")
+    assert caption.endswith(f"#{persian_digits(str(article_id))}")
+
+
+async def test_a_photo_telegram_no_longer_sends_goes_as_text(api: LocalBotApi, app: SokhanApp) -> None:
+    await say(api, "/subscribe", user=READER)
+    store = store_of(app)
+    assert app.bot_data.ingestor is not None
+    assert app.bot_data.broadcaster is not None
+    article = await app.bot_data.ingestor.analyze(PHOTO_CAPTION)
+    result = await store.add_article(article, Origin(OriginKind.TELEGRAM, "x/1"), photo="AgACAgGone")
+    app.bot_data.broadcaster.wake()
+    await delivered(api, {READER.id: [result.article_id or 0]})
+    (bulletin,) = [m for m in api.sent(READER.id) if (m.plain_text or "").startswith(BULLETIN)]
+    assert bulletin.photo is None
+    assert "آب کشاورزی" in (bulletin.plain_text or "")

@@ -957,3 +957,27 @@ async def test_prompt_lines_edit_paste_and_leave(tmp_path: Any, leave: str) -> N
         with pytest.raises(StopAsyncIteration):
             await anext(lines)
     assert "سطر یکم" in history.read_text(encoding="utf-8")  # kept for the next session
+
+
+async def test_terminal_chat_sends_a_picture_as_a_photo(api: LocalBotApi, app: Any, tmp_path: Any) -> None:
+    picture = tmp_path / "نشست.jpg"
+    picture.write_bytes(b"\xff\xd8\xff\xe0 jpeg")
+    chat = Typist(api)
+    chat.type(f"/file {picture} دیدار استاندار")
+    await chat.shows("📎 نشست.jpg فرستاده شد")
+    await chat.quit()
+    [sent] = chat.user_messages()
+    assert (sent.photo is not None, sent.document, sent.text) == (True, None, "دیدار استاندار")
+    assert api.file_bytes(sent.photo or "") == picture.read_bytes()
+
+
+async def test_send_photo_by_upload_and_by_file_id(api: LocalBotApi, bot: Any) -> None:
+    api.add_chat(LocalChat.private(DEFAULT_USER), [DEFAULT_USER])
+    first = await bot.send_photo(ME, b"\xff\xd8 photo", caption="<b>عکس</b>", parse_mode=ParseMode.HTML)
+    again = await bot.send_photo(ME, first.photo[-1].file_id, caption="دوباره")
+    assert again.photo[-1].file_id == first.photo[-1].file_id
+    assert [(m.photo is not None, m.plain_text) for m in api.sent(ME)] == [(True, "عکس"), (True, "دوباره")]
+    with pytest.raises(BadRequest, match=r"(?i)wrong file identifier"):
+        await bot.send_photo(ME, "AgACAgNoSuchFile")
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_photo(ME, first.photo[-1].file_id, caption="ب" * 1025)

@@ -6,7 +6,17 @@ import datetime as dt
 
 import pytest
 
-from bot.render import MAX_MESSAGE_CHARS, cut_text, escape, fit_messages, jalali, visible_length
+from bot.render import (
+    MAX_CAPTION_CHARS,
+    MAX_MESSAGE_CHARS,
+    cut_text,
+    escape,
+    fit_messages,
+    jalali,
+    visible_length,
+)
+from bot.views.articles import bulletin_reasons, bulletin_text
+from storage.models import Article, Delivery, Origin, OriginKind, Reason, StoredArticle, SubscriptionKind
 
 
 @pytest.mark.parametrize(
@@ -64,3 +74,31 @@ def test_fit_messages_keeps_paragraphs_whole() -> None:
     assert messages[0].startswith("<b>عنوان</b>\n\n")
     rejoined = "\n\n".join(messages).split("\n\n")
     assert rejoined == ["<b>عنوان</b>", *paragraphs]
+
+
+def _stored(summary: str, title: str = "دیدار استاندار با کشاورزان") -> StoredArticle:
+    article = Article(paragraphs=(summary,), raw_text=summary, title=title, summary=summary,
+                      date=dt.date(2025, 12, 1), source="استانداری")
+    return StoredArticle(id=12, article=article, origin=Origin(OriginKind.TEXT, "t"), created_at="")
+
+
+def test_a_bulletin_within_a_caption_cuts_its_summary_and_keeps_the_rest() -> None:
+    works = "، ".join(f"طرح شماره {i} با اعتبار {i} میلیارد ریال" for i in range(60))
+    summary = f"استاندار گفت: {works}."
+    reasons = (Reason(SubscriptionKind.QUERY, "طرح <b>"), Reason(SubscriptionKind.ALL, ""))
+    delivery = Delivery(1, 12, 5, "private", 0, reasons)
+    whole = bulletin_text(_stored(summary), delivery)
+    caption = bulletin_text(_stored(summary), delivery, MAX_CAPTION_CHARS)
+    assert visible_length(whole) > MAX_CAPTION_CHARS
+    assert visible_length(caption) <= MAX_CAPTION_CHARS
+    assert caption.startswith(
+        "🔔 <b>بیانیهٔ تازه</b> · اشتراک «طرح &lt;b&gt;»\n\n<b>دیدار استاندار با کشاورزان</b>")
+    assert caption.endswith("ریال…\n\n#۱۲")  # cut after a whole clause, its comma dropped
+
+
+def test_a_bulletin_names_a_few_reasons_and_counts_the_rest() -> None:
+    reasons = tuple(Reason(SubscriptionKind.QUERY, f"واژه{i}") for i in range(8))
+    heading = bulletin_reasons(Delivery(1, 12, 5, "private", 0, (Reason(SubscriptionKind.SPEAKER, "خامسیان"),
+                                                                    *reasons)))
+    assert heading == ("🔔 <b>بیانیهٔ تازه</b> · سخنان «خامسیان» · اشتراک «واژه0»، «واژه1»، «واژه2»، «واژه3»"
+                       " · و ۴ اشتراک دیگر")

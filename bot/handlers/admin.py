@@ -2,7 +2,8 @@
 figures, manage feeds. Everyone else gets a polite refusal (``guards.admin_only``).
 
 Publishing takes ``/publish TEXT``, ``/publish`` in reply to a message, a ``.txt`` or
-``.docx`` document, or a forwarded channel post; each goes through the same ingestion as
+``.docx`` document, a photo with the statement as its caption, or a forwarded channel post
+(a photo post's bulletins carry its photo); each goes through the same ingestion as
 ``sokhan ingest`` and, when new, is queued for its subscribers at once.
 """
 
@@ -43,7 +44,13 @@ def today_in_tehran() -> dt.date:
     return dt.datetime.now(TEHRAN).date()
 
 
-async def _publish(update: Update, context: SokhanContext, raw: str, origin: Origin) -> None:
+def _photo(message: Message) -> str | None:
+    """The file_id of a photo post's largest size: the one bulletins send again."""
+    return message.photo[-1].file_id if message.photo else None
+
+
+async def _publish(update: Update, context: SokhanContext, raw: str, origin: Origin,
+                   photo: str | None = None) -> None:
     try:
         article = await context.ingestor.analyze(raw)
     except RejectedText as exc:
@@ -52,7 +59,7 @@ async def _publish(update: Update, context: SokhanContext, raw: str, origin: Ori
     # A statement posted to the bot is published now, by this office, unless it says otherwise.
     article = dataclasses.replace(article, date=article.date or today_in_tehran(),
                                   source=article.source or context.bot_data.source)
-    result = await context.store.add_article(article, origin)
+    result = await context.store.add_article(article, origin, photo=photo)
     if result.status is not IngestStatus.NEW or result.article_id is None:
         await reply(update, strings.DUPLICATE.format(id=digits(result.article_id or 0)))
         return
@@ -85,7 +92,7 @@ async def publish(update: Update, context: SokhanContext) -> None:
     if target is not None and target.document is not None:
         await _publish_document(update, context, target)
     elif target is not None and (target.text or target.caption):
-        await _publish(update, context, target.text or target.caption or "", _origin(target))
+        await _publish(update, context, target.text or target.caption or "", _origin(target), _photo(target))
     else:
         await reply(update, strings.USAGE_PUBLISH)
 
@@ -133,6 +140,18 @@ async def _publish_document(update: Update, context: SokhanContext, message: Mes
 
 
 @admin_only(strings.PUBLISH_ADMINS_ONLY)
+async def photo(update: Update, context: SokhanContext) -> None:
+    """A photo sent to the bot in private: its caption is the statement, and its bulletins carry it."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not message.caption:
+        await reply(update, strings.PHOTO_NEEDS_CAPTION)
+        return
+    await _publish(update, context, message.caption, _origin(message), _photo(message))
+
+
+@admin_only(strings.PUBLISH_ADMINS_ONLY)
 async def forwarded(update: Update, context: SokhanContext) -> None:
     """A post forwarded to the bot in private: published when an administrator sent it."""
     message = update.effective_message
@@ -141,7 +160,9 @@ async def forwarded(update: Update, context: SokhanContext) -> None:
     if message.document is not None:
         await _publish_document(update, context, message)
     elif text := message.text or message.caption:
-        await _publish(update, context, text, _origin(message))
+        await _publish(update, context, text, _origin(message), _photo(message))
+    elif message.photo:
+        await reply(update, strings.PHOTO_NEEDS_CAPTION)
 
 
 @admin_only()

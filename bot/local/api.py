@@ -161,7 +161,7 @@ class LocalBotApi(Simulation):
 
 # What Bale's Bot API does not have.
 _BALE_LACKS = frozenset({"answerInlineQuery", "setMyCommands", "getMyCommands", "deleteMyCommands"})
-_FORMATTED = frozenset({"sendMessage", "editMessageText", "sendDocument", "editMessageCaption"})
+_FORMATTED = frozenset({"sendMessage", "editMessageText", "sendDocument", "sendPhoto", "editMessageCaption"})
 
 
 def _bale_refusal(name: str, params: Params) -> ApiError | None:

@@ -153,6 +153,7 @@ class Methods:
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
             "sendChatAction": self._send_chat_action,
             "editMessageText": self._edit_message_text,
             "editMessageCaption": self._edit_message_caption,
@@ -368,6 +369,13 @@ class Methods:
         return self._bot_message(chat, params, {"document": stored.document_json()} | content,
                                  raw_text=raw, parse_mode=parse_mode)
 
+    def _send_photo(self, params: Params) -> dict[str, Any]:
+        chat = self._writable_chat(params)
+        stored = self._document(params.file("photo"), "photo")
+        content, raw, parse_mode = self._caption(params)
+        return self._bot_message(chat, params, {"photo": stored.photo_json()} | content,
+                                 raw_text=raw, parse_mode=parse_mode)
+
     def _caption(self, params: Params) -> tuple[dict[str, Any], str | None, str | None]:
         raw, parse_mode = params.string("caption"), params.string("parse_mode")
         if not raw:
@@ -377,13 +385,13 @@ class Methods:
             raise ApiError(400, _CAPTION_TOO_LONG)
         return with_entities("caption", plain, entities), raw, parse_mode
 
-    def _document(self, source: Upload | str | None) -> StoredFile:
+    def _document(self, source: Upload | str | None, kind: str = "document") -> StoredFile:
         if isinstance(source, Upload):
             if not source.data:
                 raise ApiError(400, "Bad Request: file must be non-empty")
-            return self._world.store_file(source.filename or "document", source.content_type, source.data)
+            return self._world.store_file(source.filename or kind, source.content_type, source.data)
         if not source:
-            raise ApiError(400, "Bad Request: there is no document in the request")
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
         if source in self._world.files:
             return self._world.files[source]
         if source.startswith(("http://", "https://")):

@@ -86,6 +86,7 @@ class SentMessage:
     buttons: tuple[tuple[Button, ...], ...] = ()
     document: str | None = None  # the file's name
     document_id: str | None = None  # its file_id, for ``file_bytes``
+    photo: str | None = None  # the file_id of a photo's largest size
     reply_to: int | None = None
     thread_id: int | None = None
     edited: bool = False

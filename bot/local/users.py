@@ -150,6 +150,15 @@ class Simulation:
         record = self._world.store(chat, user, content, raw_text=caption)
         return self._world.push_update("message", record.json)
 
+    def user_sends_photo(self, data: bytes, *, caption: str | None = None, user: LocalUser | None = None,
+                         chat: LocalChat | None = None) -> int:
+        """A user sends a photo, with a caption or none. Returns the update id."""
+        user, chat = self._participants(user, chat)
+        stored = self._world.store_file("photo.jpg", "image/jpeg", data)
+        content: dict[str, Any] = {"photo": stored.photo_json()} | present(caption=caption)
+        record = self._world.store(chat, user, content, raw_text=caption)
+        return self._world.push_update("message", record.json)
+
     def user_posts_in_channel(self, text: str, *, chat: LocalChat,
                               author_signature: str | None = None) -> int:
         """An administrator posts ``text`` in a channel the bot administers: a ``channel_post`` update.
@@ -180,28 +189,33 @@ class Simulation:
         user: LocalUser | None = None,
         chat: LocalChat | None = None,
         document: tuple[str, bytes] | None = None,
+        photo: bytes | None = None,
     ) -> int:
         """A user forwards a message into a chat with the bot (private by default).
 
         Exactly one origin: ``origin_chat`` (a channel's post ``origin_message_id``, or a message a
         group sent as itself), ``origin_user``, or ``origin_hidden_user`` (the name of a user who hides
         their account in forwards). The update's message has ``forward_origin`` as in Bot API 7.0+;
-        ``text`` is its text, or the caption of ``document`` (a file name and its bytes).
+        ``text`` is its text, or the caption of ``document`` (a file name and its bytes) or of ``photo``.
         Returns the update id.
         """
         if (origin_chat is None) + (origin_user is None) + (origin_hidden_user is None) != 2:
             raise ValueError("give exactly one of origin_chat, origin_user and origin_hidden_user")
-        if document is None and not text.strip():
+        if document is None and photo is None and not text.strip():
             raise ValueError("Telegram clients do not send empty messages")
         origin = self._forward_origin(origin_chat, origin_message_id, origin_user, origin_hidden_user,
                                       author_signature)
         user, chat = self._participants(user, chat)
         content: dict[str, Any] = {"forward_origin": origin}
-        if document is None:
-            content |= with_entities("text", text, command_entities(text))
-        else:
+        caption = {"caption": text} if text else {}
+        if document is not None:
             stored = self._world.store_file(document[0], "application/octet-stream", document[1])
-            content |= {"document": stored.document_json()} | ({"caption": text} if text else {})
+            content |= {"document": stored.document_json()} | caption
+        elif photo is not None:
+            stored = self._world.store_file("photo.jpg", "image/jpeg", photo)
+            content |= {"photo": stored.photo_json()} | caption
+        else:
+            content |= with_entities("text", text, command_entities(text))
         record = self._world.store(chat, user, content, raw_text=text or None)
         return self._world.push_update("message", record.json)
 

@@ -85,6 +85,11 @@ class StoredFile:
         return {"file_id": self.file_id, "file_unique_id": self.file_unique_id, "file_name": self.file_name,
                 "mime_type": self.mime_type, "file_size": len(self.data)}
 
+    def photo_json(self) -> list[dict[str, Any]]:
+        """The PhotoSize list a photo message carries: here one size, the photo as sent."""
+        return [{"file_id": self.file_id, "file_unique_id": self.file_unique_id, "width": 1280,
+                 "height": 720, "file_size": len(self.data)}]
+
 
 class Absence(NamedTuple):
     """How the bot is out of a group or channel: its ChatMember status there, and what sends get."""
@@ -123,6 +128,7 @@ def sent_message(record: Record, bot_id: int) -> SentMessage:
         buttons=tuple(tuple(_button(button) for button in row) for row in rows),
         document=data["document"].get("file_name") if "document" in data else None,
         document_id=data["document"].get("file_id") if "document" in data else None,
+        photo=data["photo"][-1]["file_id"] if data.get("photo") else None,
         reply_to=reply["message_id"] if reply else None,
         thread_id=data.get("message_thread_id"),
         edited=record.edited,

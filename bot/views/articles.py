@@ -8,10 +8,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import strings
 from bot.callbacks import Action, Buttons
-from bot.render import cut_text, escape, fit_messages
+from bot.render import MAX_MESSAGE_CHARS, cut_text, escape, fit_messages, visible_length
 from bot.views.common import View, byline, byline_text, digits, headline, keyboard, pager
 from storage.analysis.summary import beside_headline
 from storage.models import Delivery, StoredArticle, SubscriptionKind
+
+# A chat may hold 50 subscriptions; a bulletin names this many of those it answers.
+MAX_REASONS_NAMED = 5
 
 
 def article_buttons(buttons: Buttons, article_id: int) -> InlineKeyboardMarkup:
@@ -22,14 +25,26 @@ def article_buttons(buttons: Buttons, article_id: int) -> InlineKeyboardMarkup:
     ]])
 
 
-def summary_text(stored: StoredArticle) -> str:
+def summary_text(stored: StoredArticle, limit: int | None = None) -> str:
     """Headline, byline, summary: the headline left out when the summary opens with its very
-    words (an untitled one-sentence statement), so the same text is not shown twice."""
+    words (an untitled one-sentence statement), so the same text is not shown twice.
+
+    Within ``limit`` visible characters (a photo's caption) the summary is cut at a sentence
+    or a space, and marked so.
+    """
     a = stored.article
     summary = a.summary or a.lead
     title = beside_headline(headline(a), [summary])
     head = [f"<b>{escape(title)}</b>"] if title else []
-    return "\n".join([*head, byline(a.date, a.source), "", escape(summary), "", f"#{digits(stored.id)}"])
+
+    def text(summary: str) -> str:
+        return "\n".join([*head, byline(a.date, a.source), "", escape(summary), "", f"#{digits(stored.id)}"])
+
+    full = text(summary)
+    if limit is None or (over := visible_length(full) - limit) <= 0:
+        return full
+    room = len(summary) - over - 1  # one for the ellipsis
+    return text(cut_text(summary, room)[0].rstrip("،,؛;: ") + "…" if room > 0 else "…")
 
 
 def summary_view(stored: StoredArticle, buttons: Buttons) -> View:
@@ -84,18 +99,30 @@ def latest_view(articles: Sequence[StoredArticle], page: int, page_size: int, ha
     return "\n\n".join(blocks), keyboard(opens, pager(buttons, Action.LATEST, "", page, has_more))
 
 
-def bulletin_text(stored: StoredArticle, delivery: Delivery) -> str:
-    """A new statement as its subscribers get it: every reason it came, then the summary view."""
-    def named(kind: SubscriptionKind) -> list[str]:
-        return [strings.QUOTED.format(escape(r.label)) for r in delivery.reasons if r.kind is kind]
+def bulletin_text(stored: StoredArticle, delivery: Delivery, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """A new statement as its subscribers get it: the reasons it came, then the summary view,
+    within ``limit`` visible characters (a message's, or a photo caption's)."""
+    why = bulletin_reasons(delivery)
+    return f"{why}\n\n{summary_text(stored, limit - visible_length(why) - 2)}"
 
-    speakers, queries = named(SubscriptionKind.SPEAKER), named(SubscriptionKind.QUERY)
+
+def bulletin_reasons(delivery: Delivery) -> str:
+    """The heading line: each subscription the bulletin answers, a few named and the rest counted."""
+    named = [r for r in delivery.reasons if r.kind is not SubscriptionKind.ALL][:MAX_REASONS_NAMED]
+    untold = sum(r.kind is not SubscriptionKind.ALL for r in delivery.reasons) - len(named)
+
+    def quoted(kind: SubscriptionKind) -> list[str]:
+        return [strings.QUOTED.format(escape(r.label)) for r in named if r.kind is kind]
+
+    speakers, queries = quoted(SubscriptionKind.SPEAKER), quoted(SubscriptionKind.QUERY)
     why = [strings.BULLETIN]
     if speakers:
         why.append(strings.BULLETIN_SPEAKERS.format(names=strings.LIST_SEPARATOR.join(speakers)))
     if queries:
         why.append(strings.BULLETIN_QUERIES.format(queries=strings.LIST_SEPARATOR.join(queries)))
-    return f"{' · '.join(why)}\n\n{summary_text(stored)}"
+    if untold:
+        why.append(strings.BULLETIN_MORE.format(n=digits(untold)))
+    return " · ".join(why)
 
 
 def bulletin_markup(stored: StoredArticle, delivery: Delivery, buttons: Buttons,

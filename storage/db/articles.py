@@ -33,10 +33,11 @@ COLUMNS = (
     "a.id, a.title, a.kicker, a.lead, a.body, a.tags, a.source, a.published, a.origin_kind,"
     " a.origin_ref, a.raw_text, a.created_at, a.content_hash"
 )
-# The analysis beside the article (migration 3 added the table).
+# The analysis beside the article (migration 3 added the table), and its photo if it has one.
 _WITH_SUMMARY = (
-    f"SELECT {COLUMNS}, s.summary, s.headline FROM articles a"  # noqa: S608 (our own columns)
+    f"SELECT {COLUMNS}, s.summary, s.headline, p.file_id AS photo FROM articles a"  # noqa: S608 (ours)
     " LEFT JOIN article_summaries s ON s.article_id = a.id"
+    " LEFT JOIN article_photos p ON p.article_id = a.id"
 )
 # Newest first: by publication date, else by arrival (the index articles_by_date).
 NEWEST_FIRST = "coalesce(a.published, substr(a.created_at, 1, 10)) DESC, a.id DESC"
@@ -62,6 +63,7 @@ def row_to_article(row: sqlite3.Row) -> StoredArticle:
         origin=Origin(OriginKind(row["origin_kind"]), row["origin_ref"]),
         created_at=row["created_at"],
         content_hash=row["content_hash"],
+        photo=row["photo"] if "photo" in row.keys() else None,  # noqa: SIM118
     )
 
 
@@ -94,9 +96,9 @@ def _insert(conn: sqlite3.Connection, article: Article, origin: Origin) -> int |
 
 
 def add(conn: sqlite3.Connection, article: Article, origin: Origin, document: Mapping[str, str], *,
-        notify: bool = True) -> IngestResult:
-    """Store an analysed article with its index row and analysis and, when ``notify``, one
-    delivery per matching subscriber: all of it or none, in the caller's transaction.
+        notify: bool = True, photo: str | None = None) -> IngestResult:
+    """Store an analysed article with its index row, analysis and photo and, when ``notify``,
+    one delivery per matching subscriber: all of it or none, in the caller's transaction.
 
     ``document`` is the article's FTS row, computed beforehand off the writer thread.
     """
@@ -107,6 +109,8 @@ def add(conn: sqlite3.Connection, article: Article, origin: Origin, document: Ma
         return IngestResult(origin, IngestStatus.DUPLICATE, row[0] if row else None, title=article.title)
     fts.index(conn, article_id, document)
     speakers.add_analysis(conn, article_id, article)
+    if photo:
+        conn.execute("INSERT INTO article_photos (article_id, file_id) VALUES (?, ?)", (article_id, photo))
     queued = deliveries.enqueue(conn, article_id, article) if notify else 0
     return IngestResult(origin, IngestStatus.NEW, article_id, title=article.title, queued=queued)
 

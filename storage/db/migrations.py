@@ -318,6 +318,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS delivery_reasons_by_subscription ON delivery_reasons (subscription_id);
     """),
+    Migration(10, "photos", """
+        -- A statement that came as a photo post: the photo its bulletins carry, as the
+        -- messenger's file_id (valid for this bot only, which is the one that sends them).
+        CREATE TABLE IF NOT EXISTS article_photos (
+            article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            file_id TEXT NOT NULL
+        ) STRICT;
+    """),
 )
 
 _LEDGER = """

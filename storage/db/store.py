@@ -131,15 +131,17 @@ class Store:
         return fts.document(self.analyzer, article)
 
     async def add_article(self, article: Article, origin: Origin, *, notify: bool = True,
-                          index_row: dict[str, str] | None = None) -> IngestResult:
+                          index_row: dict[str, str] | None = None, photo: str | None = None) -> IngestResult:
         """Store an analysed ``article`` unless the same content is already there.
 
-        A new article is indexed, its analysis stored and, when ``notify``, queued for every
-        matching subscriber, all in one transaction: never stored without its deliveries.
-        ``index_row`` is its ``index_row()`` when the caller has computed it already.
+        A new article is indexed, its analysis (and ``photo``, a messenger's file_id) stored
+        and, when ``notify``, queued for every matching subscriber, all in one transaction:
+        never stored without its deliveries. ``index_row`` is its ``index_row()`` when the
+        caller has computed it already.
         """
         doc = index_row if index_row is not None else await self.offload(self.index_row, article)
-        return await self._db.write(lambda conn: articles.add(conn, article, origin, doc, notify=notify))
+        return await self._db.write(
+            lambda conn: articles.add(conn, article, origin, doc, notify=notify, photo=photo))
 
     async def add_feed_entry(self, feed_id: int, key: str, article: Article | None, origin: Origin, *,
                              notify: bool = True) -> IngestResult | None:
