@@ -189,8 +189,11 @@ COLUMN = (
 
 
 def test_a_column_is_summarized_where_its_news_is_and_a_lede_at_the_lede() -> None:
-    # Nothing repeats the column's opening: it is not a lede, and the title says where the news is.
-    assert summarize(COLUMN, "دو برابر شدن قیمت نان در شهرهای کشور")[0] == COLUMN[2]
+    # Its opening does not tell the title's story: it is not a lede, and the title says where
+    # the news is.
+    summary = summarize(COLUMN, "دو برابر شدن قیمت نان در شهرهای کشور")
+    assert COLUMN[2] in summary
+    assert COLUMN[0] not in summary
     # The same story told as news: the body repeats its first sentence, which is its lede.
     news = ("قیمت نان در بیشتر شهرهای کشور دو برابر شد.", *COLUMN[2:], COLUMN[0])
     assert summarize(news, "دو برابر شدن قیمت نان در شهرهای کشور")[0] == news[0]
@@ -210,7 +213,7 @@ def test_a_credited_column_is_summarized_by_its_main_points_wherever_they_are() 
     title = "دو برابر شدن قیمت نان در شهرهای کشور"
     summary = summarize(CREDITED_COLUMN, title)
     assert_summary_invariants(summary, CREDITED_COLUMN)
-    assert summary == (CREDITED_COLUMN[2], CREDITED_COLUMN[3], CREDITED_COLUMN[5])
+    assert summary == (CREDITED_COLUMN[2], CREDITED_COLUMN[5])
     # Credited copy whose first sentence tells the title's story still opens with its lede.
     news = ("به گزارش تابناک، قیمت نان در بیشتر شهرهای کشور دو برابر شد.", *CREDITED_COLUMN[2:])
     assert summarize(news, title) == (news[0],)

@@ -15,8 +15,8 @@ minus a penalty for what cannot stand alone (fragments, list headings, links).
 Most articles open with their lede, and the summary is about as long as an editor's
 abstract (``Weights.target_words``): it starts at the best of the opening sentences (at the
 lede's start when it is in the lede) and takes the sentences after it while they belong to
-the opening. A text that opens with the wire's credit has no lede above it, and when that
-first sentence does not tell the title's story either, it is a column, an analysis or a
+the opening. A text with nothing before the wire's credit (at its top, or not there at all)
+whose first sentence does not tell the title's story either is a column, an analysis or a
 long report whose point comes later: the summary then gathers the article's main sentences
 wherever they are, each chosen for what it adds to the ones before (``Weights.spread_words``).
 
@@ -76,7 +76,7 @@ class Weights:
     max_echo: float = 0.4
     # With no lede the point is not in one place: the summary gathers the article's main
     # sentences up to about this many words.
-    spread_words: int = 60
+    spread_words: int = 45
 
 
 WEIGHTS = Weights()
@@ -190,14 +190,16 @@ def _title_shares(sentences: list[_Sentence], title: str | None) -> list[float]:
     return [len(title_words & s.words.keys()) / len(title_words) for s in sentences]
 
 
-def _no_lede(sentences: list[_Sentence], shares: list[float]) -> bool:
-    """Whether the text opens with the wire's credit (``به گزارش X،``), with no lede above
-    it, and that opening is not one either: other sentences say more of what the title says.
+def _no_lede(lede: int, shares: list[float]) -> bool:
+    """Whether the text opens with no lede: nothing before the wire's credit (``به گزارش
+    X،``), which opens the text or is not there, and the first sentence does not tell the
+    title's story either (another repeats more of the title's words).
 
-    Agency copy that credits its source at the top is the body without its abstract; where
-    its first sentence tells the title's story it still stands as the lede, where it does
-    not the text is a column, an analysis or a feature whose point comes later."""
-    return bool(ATTRIBUTION.match(sentences[0].text)) and shares[0] < max(shares[1:], default=0.0)
+    Agency copy whose credit follows its first sentence has that sentence as its lede. With
+    nothing before the credit, the opening is the lede only when it says what the title
+    says; when it does not, the text is a column, an analysis or a long report whose point
+    comes later. Without a title nothing says so."""
+    return not lede and shares[0] < max(shares[1:], default=0.0)
 
 
 def _scores(sentences: list[_Sentence], total: Counter[str], shares: list[float], lede: int,
@@ -288,11 +290,11 @@ def summarize(paragraphs: Sequence[str], title: str | None = None, *,
     if not sentences:
         return ()
     shares = _title_shares(sentences, title)
-    if _no_lede(sentences, shares):
+    lede = _lede_length(sentences)
+    if _no_lede(lede, shares):
         chosen = _spread(sentences, _scores(sentences, total, shares, 0, weights.position, weights), weights)
     else:
         sentences = sentences[:MAX_CANDIDATES]
-        lede = _lede_length(sentences)
         prior = weights.position + weights.lede * _lede_evidence(sentences, lede)
         chosen = _select(sentences, _scores(sentences, total, shares, lede, prior, weights), lede, weights)
     if not chosen:
