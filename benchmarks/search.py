@@ -1,10 +1,12 @@
-"""Search latency over a 100,000-article corpus, beside raw FTS5 on the same index.
+"""Search latency over a 100,000-article corpus, beside the bare index query on the same index.
 
-Run: ``.venv/bin/python benchmarks/search.py [--articles N] [--queries N] [--db PATH]``.
-The corpus is the ir-news articles repeated with light variation (paragraphs of one
-article mixed with a paragraph of another, other dates); ``--db`` keeps it for reruns.
-Prints p50/p99 of realistic queries through ``Store.search`` (analysis, ranking,
-snippets) and of the same MATCH expression run raw, and the index size.
+Run: ``.venv/bin/python benchmarks/search.py [--articles N] [--queries N] [--db PATH]
+[--engine sqlite|postgres]``. The corpus is the ir-news articles repeated with light variation
+(paragraphs of one article mixed with a paragraph of another, other dates); ``--db`` keeps it
+for reruns (a file, or a ``postgresql://`` URL). ``--engine postgres`` without ``--db`` starts
+a throw-away PostgreSQL cluster (tests/pgserver.py). Prints p50/p99 of realistic queries
+through ``Store.search`` (analysis, ranking, snippets) and of the same expression run raw
+(FTS5 MATCH or tsquery), and the index size.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -22,16 +25,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
 import aiosqlite
 
 from storage.analysis.parse import parse_article
-from storage.db.fts import MAX_CANDIDATES
+from storage.db.fts import MAX_CANDIDATES, expression
 from storage.db.store import Store
 from storage.models import Article, Origin, OriginKind
 from storage.search import parse_query
 from storage.text.letters import ZWNJ
 from storage.text.normalize import shared_normalizer
 from tests.irnews import news_items
+from tests.pgserver import cluster
 
 
 def base_articles() -> list[Article]:
@@ -101,80 +109,139 @@ RAW_CAPPED = (
     "SELECT rowid, rank FROM (SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?"
     " ORDER BY rowid DESC LIMIT ?) ORDER BY rank LIMIT 6"
 )
+# The same two on PostgreSQL, with the weights storage.db.postgres.fts ranks by.
+RAW_ALL_PG = (
+    "SELECT s.article_id, ts_rank(CAST('{0.1, 0.1, 0.2, 1.0}' AS real[]), s.doc, t.q, 1) AS r"
+    " FROM (SELECT CAST(%s AS tsquery) AS q) t JOIN articles_search s ON s.doc @@ t.q"
+    " ORDER BY r DESC LIMIT 6"
+)
+RAW_CAPPED_PG = (
+    "SELECT * FROM (SELECT s.article_id, ts_rank(CAST('{0.1, 0.1, 0.2, 1.0}' AS real[]), s.doc, t.q, 1) AS r"
+    " FROM (SELECT CAST(%s AS tsquery) AS q) t JOIN articles_search s ON s.doc @@ t.q"
+    " ORDER BY s.article_id DESC LIMIT %s) c ORDER BY r DESC LIMIT 6"
+)
 
 
-async def timed_raw(raw: aiosqlite.Connection, sql: str, match: str) -> float:
-    """The bare FTS5 query on a read-only connection of its own, in ms."""
-    started = time.perf_counter()
-    params = (match, MAX_CANDIDATES) if sql == RAW_CAPPED else (match,)
-    async with raw.execute(sql, params) as cursor:
-        await cursor.fetchall()
-    return (time.perf_counter() - started) * 1000
+class Raw:
+    """The bare index queries on a connection of their own."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.postgres = store.engine == "postgres"
+        self.conn: Any = None
+
+    async def open(self) -> None:
+        if self.postgres:
+            import psycopg
+            self.conn = await psycopg.AsyncConnection.connect(self.store.location, autocommit=True)
+            return
+        # The page cache and memory map the store's readers use.
+        self.conn = await aiosqlite.connect(f"file:{Path(self.store.location)}?mode=ro", uri=True)
+        for pragma in ("PRAGMA cache_size = -32768", "PRAGMA mmap_size = 268435456"):
+            await self.conn.execute(pragma)
+
+    def queries(self) -> dict[str, str]:
+        if self.postgres:
+            return {"raw, all matches": RAW_ALL_PG, "raw, same cap": RAW_CAPPED_PG}
+        return {"raw, all matches": RAW_ALL, "raw, same cap": RAW_CAPPED}
+
+    async def timed(self, sql: str, match: str) -> float:
+        """One bare query, in ms."""
+        started = time.perf_counter()
+        params = (match, MAX_CANDIDATES) if sql in (RAW_CAPPED, RAW_CAPPED_PG) else (match,)
+        if self.postgres:
+            cursor = await self.conn.execute(sql, params)
+            await cursor.fetchall()
+        else:
+            async with self.conn.execute(sql, params) as cursor:
+                await cursor.fetchall()
+        return (time.perf_counter() - started) * 1000
+
+    async def index_size(self) -> int:
+        if self.postgres:
+            cursor = await self.conn.execute(
+                "SELECT pg_total_relation_size('articles_search') + pg_total_relation_size('search_terms')")
+            row = await cursor.fetchone()
+        else:
+            async with self.conn.execute(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%'"
+            ) as cursor:
+                row = await cursor.fetchone()
+        return int(row[0] or 0) if row else 0
+
+    async def database_size(self) -> int:
+        if not self.postgres:
+            return await asyncio.to_thread(os.path.getsize, self.store.location)
+        cursor = await self.conn.execute("SELECT pg_database_size(current_database())")
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def close(self) -> None:
+        await self.conn.close()
 
 
-async def raw_connection(store: Store) -> aiosqlite.Connection:
-    """A read-only connection with the page cache and memory map the store's readers use."""
-    conn = await aiosqlite.connect(f"file:{store.path.resolve()}?mode=ro", uri=True)
-    for pragma in ("PRAGMA cache_size = -32768", "PRAGMA mmap_size = 268435456"):
-        await conn.execute(pragma)
-    return conn
-
-
-async def measure(store: Store, raw_db: aiosqlite.Connection, queries: list[str]) -> None:
+async def measure(store: Store, raw: Raw, queries: list[str]) -> None:
     ours: list[float] = []
-    raw: dict[str, list[float]] = {RAW_ALL: [], RAW_CAPPED: []}
+    bare: dict[str, list[float]] = {label: [] for label in raw.queries()}
     for query in queries:  # warm-up: the OS cache and the analyzer's caches
         await store.search(query, limit=5)
     for query in queries:
         started = time.perf_counter()
         await store.search(query, limit=5)
         ours.append((time.perf_counter() - started) * 1000)
-        match = parse_query(store.analyzer, query).match
-        for sql, times in raw.items():
-            if match:
-                times.append(await timed_raw(raw_db, sql, match))
+        parsed = parse_query(store.analyzer, query)
+        for label, sql in raw.queries().items():
+            if not parsed.empty:
+                bare[label].append(await raw.timed(sql, expression(parsed, store)))
     p50, p99 = percentile(ours, 50), percentile(ours, 99)
+    index = "tsvector" if raw.postgres else "FTS5"
     print(f"queries             {len(queries)}")
-    print(f"Store.search        p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  (analysis, FTS5, join, snippets)")
-    for label, times in (("raw, all matches", raw[RAW_ALL]), ("raw, same cap", raw[RAW_CAPPED])):
+    print(f"Store.search        p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  (analysis, {index}, join, snippets)")
+    for label, times in bare.items():
         r50, r99 = percentile(times, 50), percentile(times, 99)
         print(f"{label:19s} p50 {r50:6.2f} ms  p99 {r99:6.2f} ms  -> ours / raw: p50 {p50 / r50:.2f}x, "
               f"p99 {p99 / r99:.2f}x")
 
 
-async def index_size(raw_db: aiosqlite.Connection) -> int:
-    async with raw_db.execute(
-        "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'articles_fts%'"
-    ) as cursor:
-        row = await cursor.fetchone()
-    return int(row[0] or 0) if row else 0
+@contextlib.contextmanager
+def location(engine: str, given: str | None, tmp: str) -> Iterator[str | Path]:
+    if given:
+        yield given
+    elif engine == "postgres":
+        with cluster() as url:
+            yield url
+    else:
+        yield Path(tmp) / "search.db"
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1_000)
-    parser.add_argument("--db", type=Path, help="keep the corpus here (default: a temporary file)")
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--db", help="keep the corpus here: a file or a postgresql:// URL"
+                                     " (default: temporary)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = args.db or Path(tmp) / "search.db"
-        async with await Store.open(path) as store:
+    with tempfile.TemporaryDirectory() as tmp, location(args.engine, args.db, tmp) as where:
+        async with await Store.open(where) as store:
+            print(f"engine              {store.engine}")
             if await store.count_articles() < args.articles:
-                print(f"building a {args.articles:,}-article corpus in {path} …", flush=True)
+                print(f"building a {args.articles:,}-article corpus in {store.location} …", flush=True)
                 seconds = await build(store, args.articles)
                 rate = args.articles / seconds
                 print(f"built in {seconds:.0f} s ({rate:.0f} articles/s stored and indexed)")
             total = await store.count_articles()
-            raw_db = await raw_connection(store)
+            raw = Raw(store)
+            await raw.open()
             try:
-                await measure(store, raw_db, realistic_queries(args.queries, random.Random(7)))  # noqa: S311
-                size = await index_size(raw_db)
+                await measure(store, raw, realistic_queries(args.queries, random.Random(7)))  # noqa: S311
+                size, database = await raw.index_size(), await raw.database_size()
             finally:
-                await raw_db.close()
+                await raw.close()
             print(f"articles            {total:,}")
             per_1000 = size / total * 1000 / 2**20
             print(f"index size          {size / 2**20:.0f} MiB, {per_1000:.2f} MiB per 1,000 articles")
-            print(f"database file       {path.stat().st_size / 2**20:.0f} MiB")
+            print(f"database            {database / 2**20:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def quiet_http_logs() -> None:
 async def _start_services(app: SokhanApp, settings: Settings, retry_base: float, guard: AddressGuard) -> None:
     """Open the store, publish the command menus, start the broadcast and the feeds."""
     data = app.bot_data
-    data.store = store = await Store.open(settings.db_path)
+    data.store = store = await Store.open(settings.database)
     data.ingestor = ingestor = Ingestor(store)
     data.codec = codec = CallbackCodec(await store.keys.secret(BUTTON_SECRET))
     data.admin_ids = settings.admin_ids
@@ -235,9 +235,9 @@ def _add_handlers(app: SokhanApp, platform: Platform) -> None:
     app.add_error_handler(error_handler)
 
 
-async def stored_secret(db_path: Path, name: str) -> str:
+async def stored_secret(database: str | Path, name: str) -> str:
     """A secret the deployment generated once and keeps in its database."""
-    async with await Store.open(db_path) as store:
+    async with await Store.open(database) as store:
         return await store.keys.secret(name)
 
 
@@ -247,7 +247,7 @@ def run_telegram(settings: Settings) -> None:
     if not settings.webhook_url:
         app.run_polling(allowed_updates=Update.ALL_TYPES)
         return
-    secret = settings.webhook_secret or asyncio.run(stored_secret(settings.db_path, WEBHOOK_SECRET))
+    secret = settings.webhook_secret or asyncio.run(stored_secret(settings.database, WEBHOOK_SECRET))
     if app.bot_data.platform.webhook_secret_token:
         # Telegram sends the secret with every update; a POST without it is refused with 403
         # before any handler sees it.

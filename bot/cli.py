@@ -24,6 +24,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.logs import Redactor, setup_logging
 from storage.analysis import analyze_text
 from storage.db.store import Store
+from storage.db.types import is_database_url
 from storage.errors import RejectedText
 from storage.ingest import Ingestor
 from storage.models import IngestResult, IngestStatus, StoredArticle
@@ -81,7 +82,7 @@ def _article_text(stored: StoredArticle) -> str:
 
 async def ingest_paths(settings: Settings, paths: Sequence[Path], as_json: bool, out: TextIO) -> int:
     counts = dict.fromkeys(IngestStatus, 0)
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.database) as store:
         async for result in Ingestor(store).ingest_paths(paths):
             counts[result.status] += 1
             if as_json:
@@ -121,7 +122,7 @@ def analyze_files(paths: Sequence[Path], as_json: bool, out: TextIO) -> int:
 
 
 async def list_articles(settings: Settings, limit: int, offset: int, as_json: bool, out: TextIO) -> int:
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.database) as store:
         for stored in await store.latest_articles(limit, offset):
             if as_json:
                 _dump(_article_json(stored), out)
@@ -131,7 +132,7 @@ async def list_articles(settings: Settings, limit: int, offset: int, as_json: bo
 
 
 async def show_article(settings: Settings, article_id: int, as_json: bool, out: TextIO) -> int:
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.database) as store:
         stored = await store.get_article(article_id)
     if stored is None:
         print(f"sokhan: no article #{article_id}", file=sys.stderr)
@@ -145,7 +146,7 @@ async def show_article(settings: Settings, article_id: int, as_json: bool, out: 
 
 async def find(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
     """Search; ``--json`` prints one JSON array of hits."""
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.database) as store:
         results = await store.search(args.query, limit=args.limit, offset=args.offset, source=args.source,
                                      since=args.since, until=args.until)
     as_json = args.json
@@ -169,7 +170,7 @@ async def find(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
 async def quotes(settings: Settings, name: str, limit: int, offset: int, as_json: bool, out: TextIO) -> int:
     """Quotes of everyone ``name`` fits (full name, surname or title), newest first;
     ``--json`` prints one JSON array of ``{"article_id", "speaker", "text"}``."""
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.database) as store:
         speakers = await store.find_speakers(name)
         found = await store.quotes_by(speakers, limit=limit, offset=offset) if speakers else []
     if as_json:
@@ -188,7 +189,7 @@ async def quotes(settings: Settings, name: str, limit: int, offset: int, as_json
 
 async def summary(settings: Settings, article_id: int, as_json: bool, out: TextIO) -> int:
     """The headline and summary stored for an article."""
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.database) as store:
         found = await store.get_summary(article_id)
     if found is None:
         print(f"sokhan: no article #{article_id}", file=sys.stderr)
@@ -202,13 +203,14 @@ async def summary(settings: Settings, article_id: int, as_json: bool, out: TextI
 
 async def run(settings: Settings, out: TextIO) -> int:
     """The main job: load the seeds into an empty database, then show what it holds."""
-    async with await Store.open(settings.db_path) as store:
+    async with await Store.open(settings.database) as store:
         if await store.count_articles() == 0 and settings.seeds_dir.is_dir():
             out.write(f"Loading the seed statements from {settings.seeds_dir}/ …\n")
             async for result in Ingestor(store).ingest_paths([settings.seeds_dir]):
                 out.write(_result_line(result) + "\n")
         total = await store.count_articles()
-        out.write(f"\n{total} statements in {settings.db_path}:\n")
+        where = store.location if settings.database_url else settings.db_path  # as the user gave it
+        out.write(f"\n{total} statements in {where}:\n")
         for stored in await store.latest_articles(limit=20):
             out.write(_article_line(stored) + "\n")
     return EXIT_OK
@@ -272,7 +274,8 @@ def _id(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", type=Path, help="database file (default: $SOKHAN_DB or data/sokhan.db)")
+    common.add_argument("--db", help="database file or postgresql:// URL"
+                                      " (default: $SOKHAN_DATABASE_URL, $SOKHAN_DB or data/sokhan.db)")
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="JSON Lines output")
 
@@ -317,8 +320,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except ConfigError as exc:
         print(f"sokhan: {exc}", file=sys.stderr)
         return EXIT_REJECTED
-    if getattr(args, "db", None):
-        settings = dataclasses.replace(settings, db_path=args.db)
+    if db := getattr(args, "db", None):
+        settings = dataclasses.replace(settings, database_url=db if is_database_url(db) else None,
+                                       db_path=settings.db_path if is_database_url(db) else Path(db))
     redactor = setup_logging(settings.log_level, [settings.bot_token, settings.webhook_secret])
     try:
         return _command(args, settings, redactor, out)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storage.db.types import is_database_url
 from storage.errors import FeedError
 from storage.sources.fetch import check_feed_url
 
@@ -93,6 +94,12 @@ def _webhook_secret(text: str | None) -> str | None:
     raise ConfigError("TELEGRAM_WEBHOOK_SECRET may hold only letters, digits, _ and - (at most 256)")
 
 
+def _database_url(text: str | None) -> str | None:
+    if text is None or is_database_url(text):
+        return text
+    raise ConfigError("SOKHAN_DATABASE_URL must be a postgresql:// URL (leave it empty for the SQLite file)")
+
+
 def _platform(text: str | None) -> str | None:
     if text is None or text.lower() in {"telegram", "bale"}:
         return text.lower() if text else None
@@ -110,6 +117,9 @@ def _flag(key: str, text: str | None) -> bool:
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_path: Path = DEFAULT_DB
+    # A PostgreSQL server instead of the SQLite file (postgresql://…); out of repr, since it
+    # may carry a password.
+    database_url: str | None = field(default=None, repr=False)
     seeds_dir: Path = DEFAULT_SEEDS
     log_level: str = "INFO"
     # Kept out of repr so the token never reaches a log or a traceback.
@@ -134,6 +144,11 @@ class Settings:
     # Messages per second for the whole bot: Telegram allows about 30 without paid broadcasts.
     broadcast_rate: float = 30.0
 
+    @property
+    def database(self) -> str | Path:
+        """Where the store is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.db_path
+
 
 def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
     values = read_dotenv(dotenv) if dotenv else {}
@@ -148,6 +163,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         raise ConfigError(f"SOKHAN_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
     return Settings(
         db_path=Path(get("SOKHAN_DB") or DEFAULT_DB),
+        database_url=_database_url(get("SOKHAN_DATABASE_URL")),
         seeds_dir=Path(get("SOKHAN_SEEDS") or DEFAULT_SEEDS),
         log_level=level,
         bot_token=get("TELEGRAM_BOT_TOKEN"),

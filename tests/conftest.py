@@ -1,15 +1,23 @@
-"""What the tests share: the real normalizer (loaded once), a fresh SQLite file per test,
-the seeds, the local Bot API server, talking to the bot through it, and Word documents."""
+"""What the tests share: the real normalizer (loaded once), a fresh database per test on each
+engine, the seeds, the local Bot API server, talking to the bot through it, and Word documents.
+
+The ``database`` fixture (and ``store``, built on it) runs a test once on a SQLite file and
+once on PostgreSQL: a schema of its own on a throw-away server (tests/pgserver.py), or on
+``SOKHAN_TEST_POSTGRES``. ``SOKHAN_TEST_ENGINES=sqlite`` runs SQLite alone; with PostgreSQL
+not installed and the variable unset, the PostgreSQL runs are skipped, saying why.
+"""
 
 from __future__ import annotations
 
 import io
 import os
-from collections.abc import AsyncIterator, Iterable
+import uuid
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import docx
+import psycopg
 import pytest
 
 from bot.app import SokhanApp, build_application
@@ -21,6 +29,7 @@ from storage.ingest import Ingestor
 from storage.models import Article, Origin, OriginKind
 from storage.sources.fetch import AddressGuard
 from storage.text.normalize import TextNormalizer, shared_normalizer
+from tests import pgserver
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -33,9 +42,43 @@ def normalizer() -> TextNormalizer:
     return shared_normalizer()
 
 
+ENGINES = [e.strip() for e in os.environ.get("SOKHAN_TEST_ENGINES", "sqlite,postgres").split(",")
+           if e.strip()]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    if url := os.environ.get("SOKHAN_TEST_POSTGRES"):
+        yield url
+        return
+    if pgserver.binaries() is None:
+        if "SOKHAN_TEST_ENGINES" in os.environ:  # asked for by name: its absence is a failure
+            pytest.fail("SOKHAN_TEST_ENGINES names postgres, but PostgreSQL is not installed")
+        pytest.skip("PostgreSQL is not installed; SOKHAN_TEST_ENGINES=sqlite runs SQLite alone")
+    with pgserver.cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=ENGINES)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
+    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of this test's own."""
+    if request.param == "sqlite":
+        yield tmp_path / "sokhan.db"
+        return
+    server = request.getfixturevalue("postgres_server")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{server}&options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with await Store.open(tmp_path / "sokhan.db") as opened:
+async def store(database: str | Path) -> AsyncIterator[Store]:
+    async with await Store.open(database) as opened:
         yield opened
 
 
@@ -102,11 +145,12 @@ async def archive(tmp_path: Path) -> Path:
     return path
 
 
-def local_app(api: LocalBotApi, db: Path, *, admins: Iterable[int] = (), feeds_port: int | None = None,
+def local_app(api: LocalBotApi, db: str | Path, *, admins: Iterable[int] = (), feeds_port: int | None = None,
               rate_limit: bool = False, **settings: Any) -> SokhanApp:
-    """The bot against the local Bot API server, as production builds it; feeds only from
-    ``feeds_port`` on loopback, backoff shortened for tests."""
-    config = Settings(db_path=db, admin_ids=frozenset(admins), **settings)
+    """The bot against the local Bot API server, as production builds it, on ``db`` (a SQLite
+    file or a PostgreSQL URL); feeds only from ``feeds_port`` on loopback, backoff shortened."""
+    where = {"database_url": db} if isinstance(db, str) else {"db_path": db}
+    config = Settings(admin_ids=frozenset(admins), **where, **settings)
     guard = AddressGuard.allowing([("127.0.0.1", feeds_port)] if feeds_port else [])
     return build_application(config, base_url=api.base_url, base_file_url=api.base_file_url,
                              rate_limit=rate_limit, retry_base=0.05, feed_guard=guard)

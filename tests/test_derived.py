@@ -42,7 +42,7 @@ def _as_an_older_analyzer_left_it(path: Path, *, version_changed: bool) -> None:
 
 async def _queued_for(store: Store) -> set[int]:
     result = await Ingestor(store).ingest_text(*NEW)
-    with contextlib.closing(sqlite3.connect(store.path)) as conn:
+    with contextlib.closing(sqlite3.connect(store.location)) as conn:
         rows = conn.execute("SELECT chat_id FROM deliveries WHERE article_id = ?", (result.article_id,))
         return {row[0] for row in rows}
 

@@ -36,11 +36,12 @@ BULLETIN = "🔔 بیانیهٔ تازه"
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "bot.db"
+def db(database: str | Path) -> str | Path:
+    """The bot's database, on each engine in turn."""
+    return database
 
 
-def make_app(api: LocalBotApi, db: Path, *, feeds_from: FeedServer | None = None,
+def make_app(api: LocalBotApi, db: str | Path, *, feeds_from: FeedServer | None = None,
              **settings: Any) -> SokhanApp:
     """The bot with ADMIN as its administrator; feeds only from ``feeds_from``."""
     port = feeds_from.port if feeds_from else None
@@ -48,7 +49,7 @@ def make_app(api: LocalBotApi, db: Path, *, feeds_from: FeedServer | None = None
 
 
 @pytest.fixture
-async def app(api: LocalBotApi, db: Path) -> AsyncIterator[SokhanApp]:
+async def app(api: LocalBotApi, db: str | Path) -> AsyncIterator[SokhanApp]:
     async with polling(make_app(api, db)) as application:
         yield application
 
@@ -248,7 +249,7 @@ async def test_a_channel_subscribes_from_a_post(api: LocalBotApi, app: SokhanApp
     assert [b.value for b in post.flat_buttons] == [f"https://t.me/{api.bot.username}?start=a1"]
 
 
-async def test_the_configured_channel_gets_every_bulletin(api: LocalBotApi, db: Path) -> None:
+async def test_the_configured_channel_gets_every_bulletin(api: LocalBotApi, db: str | Path) -> None:
     channel = LocalChat.channel(-100_903, "سخن استانداری", username="sokhan_news")
     api.add_chat(channel)
     async with polling(make_app(api, db, channel_id="@sokhan_news")) as app:
@@ -257,7 +258,9 @@ async def test_the_configured_channel_gets_every_bulletin(api: LocalBotApi, db: 
         assert [s.kind for s in await store_of(app).subscriptions.of_chat(channel.id)] == ["all"]
 
 
-async def test_a_blocked_user_is_unsubscribed_and_others_still_get_theirs(api: LocalBotApi, db: Path) -> None:
+async def test_a_blocked_user_is_unsubscribed_and_others_still_get_theirs(
+    api: LocalBotApi, db: str | Path
+) -> None:
     async with polling(make_app(api, db)) as app:
         await say(api, "/subscribe", user=READER)
         await say(api, "/subscribe", user=ADMIN)
@@ -271,7 +274,7 @@ async def test_a_blocked_user_is_unsubscribed_and_others_still_get_theirs(api: L
         assert bulletins(api, READER.id) == []
 
 
-async def seeded_subscribers(db: Path, api: LocalBotApi, count: int) -> list[LocalUser]:
+async def seeded_subscribers(db: str | Path, api: LocalBotApi, count: int) -> list[LocalUser]:
     users = [LocalUser(1000 + i, f"مشترک {i}") for i in range(count)]
     async with await Store.open(db) as store:
         for user in users:
@@ -280,7 +283,7 @@ async def seeded_subscribers(db: Path, api: LocalBotApi, count: int) -> list[Loc
     return users
 
 
-async def publish_direct(db: Path, texts: list[str]) -> list[int]:
+async def publish_direct(db: str | Path, texts: list[str]) -> list[int]:
     """Statements stored the way ``sokhan ingest`` stores them, from outside the bot."""
     from storage.ingest import Ingestor
 
@@ -294,7 +297,7 @@ async def publish_direct(db: Path, texts: list[str]) -> list[int]:
 
 
 async def test_every_subscriber_gets_every_bulletin_once_through_telegrams_failures(
-    api: LocalBotApi, db: Path
+    api: LocalBotApi, db: str | Path
 ) -> None:
     users = await seeded_subscribers(db, api, 12)
     blocked, flaky, dropped = users[0], users[1], users[2]
@@ -315,10 +318,11 @@ async def test_every_subscriber_gets_every_bulletin_once_through_telegrams_failu
     assert counts == {"pending": 0, "sent": 33, "failed": 3}
 
 
-def bot_process(db: Path, api: LocalBotApi, cwd: Path) -> subprocess.Popen[bytes]:
+def bot_process(db: str | Path, api: LocalBotApi, cwd: Path) -> subprocess.Popen[bytes]:
     """``sokhan run`` with a token, polling the local server: production, in a process we can kill."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOKHAN_", "TELEGRAM_"))}
-    env |= {"PYTHONPATH": str(ROOT), "SOKHAN_DB": str(db), "SOKHAN_LOG_LEVEL": "WARNING",
+    where = {"SOKHAN_DATABASE_URL": db} if isinstance(db, str) else {"SOKHAN_DB": str(db)}
+    env |= {"PYTHONPATH": str(ROOT), **where, "SOKHAN_LOG_LEVEL": "WARNING",
             "TELEGRAM_BOT_TOKEN": "123:kill-test", "TELEGRAM_API_BASE_URL": api.base_url,
             "SOKHAN_BROADCAST_RATE": "25"}
     return subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env, cwd=cwd,
@@ -326,7 +330,7 @@ def bot_process(db: Path, api: LocalBotApi, cwd: Path) -> subprocess.Popen[bytes
 
 
 async def test_a_broadcast_killed_midway_resumes_without_repeats(
-    api: LocalBotApi, db: Path, tmp_path: Path
+    api: LocalBotApi, db: str | Path, tmp_path: Path
 ) -> None:
     users = await seeded_subscribers(db, api, 100)
     (bulletin,) = await publish_direct(db, [SEED_003.read_text(encoding="utf-8")])
@@ -370,7 +374,7 @@ NEW = ("new-1", "بودجه عمرانی افزایش یافت", "<p>معاون 
 
 
 async def test_feeds_archive_their_backlog_then_publish_each_new_entry_once(
-    api: LocalBotApi, db: Path
+    api: LocalBotApi, db: str | Path
 ) -> None:
     with FeedServer() as server:
         server.set("/rss", rss(OLD), etag='"v1"')
@@ -412,7 +416,7 @@ async def test_feeds_archive_their_backlog_then_publish_each_new_entry_once(
             assert bulletins(api, READER.id) == [2]
 
 
-async def test_a_broken_feed_never_holds_up_the_others(api: LocalBotApi, db: Path) -> None:
+async def test_a_broken_feed_never_holds_up_the_others(api: LocalBotApi, db: str | Path) -> None:
     with FeedServer() as server:
         server.set("/slow", rss(OLD), delay=30)  # answers after the client's 20 s timeout… or never
         server.set("/good", rss(NEW), etag='"g"')
@@ -426,7 +430,7 @@ async def test_a_broken_feed_never_holds_up_the_others(api: LocalBotApi, db: Pat
 
 
 async def test_a_group_upgraded_mid_broadcast_gets_its_bulletin_at_the_new_id(
-    api: LocalBotApi, db: Path
+    api: LocalBotApi, db: str | Path
 ) -> None:
     async with polling(make_app(api, db)) as app:
         group = LocalChat.group(-778, "خبرنگاران", supergroup=False)
@@ -465,7 +469,7 @@ async def test_an_admin_publishes_a_word_statement(api: LocalBotApi, app: Sokhan
     assert stored.article.speakers[0].name == "علیرضا خامسیان"
 
 
-async def test_replies_go_before_bulletins(api: LocalBotApi, db: Path) -> None:
+async def test_replies_go_before_bulletins(api: LocalBotApi, db: str | Path) -> None:
     """A broadcast held to 5 messages a second, and a question asked in the middle of it:
     the answer does not wait for the bulletins still to go."""
     readers = [LocalUser(30_000 + i, f"خواننده {i}") for i in range(40)]
@@ -489,7 +493,7 @@ async def test_replies_go_before_bulletins(api: LocalBotApi, db: Path) -> None:
 
 
 async def test_a_statement_published_here_is_dated_today_and_signed_by_the_office(
-    api: LocalBotApi, db: Path
+    api: LocalBotApi, db: str | Path
 ) -> None:
     async with polling(make_app(api, db, source="روابط عمومی استانداری قم")) as app:
         await say(api, "/publish نشست شورای اداری استان برگزار شد و استاندار گفت: کارها پیش می‌رود.",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 import sys
 import time
 from collections import Counter
@@ -37,10 +36,9 @@ def note(i: int, text: str) -> tuple[str, Origin]:
 
 
 async def queued_chats(store: Store, article_id: int | None) -> set[int]:
-    """Straight from the file: the chats the outbox holds a delivery of this article for."""
-    with contextlib.closing(sqlite3.connect(store.path)) as conn:
-        rows = conn.execute("SELECT chat_id FROM deliveries WHERE article_id = ?", (article_id,))
-        return {row[0] for row in rows}
+    """Straight from the table: the chats the outbox holds a delivery of this article for."""
+    return await store.write(lambda conn: {row[0] for row in conn.execute(
+        "SELECT chat_id FROM deliveries WHERE article_id = ?", (article_id,))})
 
 
 async def test_each_kind_of_subscription_gets_what_it_asked_for(store: Store, ingestor: Ingestor) -> None:
@@ -302,7 +300,7 @@ async def test_deliveries_are_taken_once_under_concurrent_reads_and_writes(
             await ingestor.ingest_text(*note(i, f"اطلاعیهٔ شماره {i} دربارهٔ بودجه."))
 
     other_process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "ingest", "--db", str(store.path), str(folder),
+        sys.executable, "-m", "bot", "ingest", "--db", store.location, str(folder),
         cwd=ROOT, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     readers = [asyncio.create_task(reader()) for _ in range(8)]
     writing = asyncio.create_task(writer())

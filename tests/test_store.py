@@ -37,7 +37,7 @@ def _article(**changes: object) -> Article:
 async def test_migrating_twice_is_a_no_op(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     async with await Store.open(path) as store:
-        assert await store.schema_version() == Store.latest_schema_version()
+        assert await store.schema_version() == store.latest_schema_version()
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
         assert migrate(conn) == []
     async with await Store.open(path) as store:

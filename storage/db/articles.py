@@ -1,7 +1,7 @@
 """The articles table, and the one unit of work that publishes an article.
 
-Writes are plain functions over the writer's ``sqlite3.Connection``; reads are async
-functions over a pooled read-only ``aiosqlite.Connection``. Rows become frozen
+Writes are plain functions over the writer's ``Connection``; reads are async
+functions over a pooled read-only ``ReadConnection``. Rows become frozen
 dataclasses here and nowhere else.
 """
 
@@ -10,13 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-import aiosqlite
-
 from storage.db import deliveries, fts, speakers
+from storage.db.types import Connection, ReadConnection, Row
 from storage.models import (
     Article,
     ArticleSummary,
@@ -43,9 +41,9 @@ _WITH_SUMMARY = (
 NEWEST_FIRST = "coalesce(a.published, substr(a.created_at, 1, 10)) DESC, a.id DESC"
 
 
-def row_to_article(row: sqlite3.Row) -> StoredArticle:
+def row_to_article(row: Row) -> StoredArticle:
     body = row["body"]
-    analysed = "summary" in row.keys()  # noqa: SIM118 (sqlite3.Row: no `in` for column names)
+    analysed = "summary" in row.keys()  # noqa: SIM118 (Row: no `in` for column names)
     article = Article(
         paragraphs=(row["lead"], *(body.split("\n") if body else ())),
         raw_text=row["raw_text"],
@@ -70,7 +68,7 @@ def row_to_article(row: sqlite3.Row) -> StoredArticle:
 # -- writes -------------------------------------------------------------------------
 
 
-def _insert(conn: sqlite3.Connection, article: Article, origin: Origin) -> int | None:
+def _insert(conn: Connection, article: Article, origin: Origin) -> int | None:
     """The new article's id, or None when the same content is already stored."""
     values: dict[str, Any] = {
         "content_hash": article.content_hash,
@@ -95,7 +93,7 @@ def _insert(conn: sqlite3.Connection, article: Article, origin: Origin) -> int |
     return None if row is None else int(row[0])
 
 
-def add(conn: sqlite3.Connection, article: Article, origin: Origin, document: Mapping[str, str], *,
+def add(conn: Connection, article: Article, origin: Origin, document: Mapping[str, str], *,
         notify: bool = True, photo: str | None = None) -> IngestResult:
     """Store an analysed article with its index row, analysis and photo and, when ``notify``,
     one delivery per matching subscriber: all of it or none, in the caller's transaction.
@@ -115,7 +113,7 @@ def add(conn: sqlite3.Connection, article: Article, origin: Origin, document: Ma
     return IngestResult(origin, IngestStatus.NEW, article_id, title=article.title, queued=queued)
 
 
-def delete(conn: sqlite3.Connection, article_id: int) -> bool:
+def delete(conn: Connection, article_id: int) -> bool:
     """Remove an article with its index row, analysis and unsent deliveries (by cascade);
     speakers no other article quotes go too."""
     fts.remove(conn, article_id)
@@ -125,7 +123,7 @@ def delete(conn: sqlite3.Connection, article_id: int) -> bool:
     return True
 
 
-def all_stored(conn: sqlite3.Connection) -> list[StoredArticle]:
+def all_stored(conn: Connection) -> list[StoredArticle]:
     """Every article, for rebuilding what is derived from them (migrations, new analyzers)."""
     return [row_to_article(row) for row in conn.execute(f"SELECT {COLUMNS} FROM articles a")]  # noqa: S608
 
@@ -133,7 +131,7 @@ def all_stored(conn: sqlite3.Connection) -> list[StoredArticle]:
 # -- reads --------------------------------------------------------------------------
 
 
-async def get(conn: aiosqlite.Connection, article_id: int) -> StoredArticle | None:
+async def get(conn: ReadConnection, article_id: int) -> StoredArticle | None:
     async with conn.execute(f"{_WITH_SUMMARY} WHERE a.id = ?", (article_id,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
@@ -142,20 +140,20 @@ async def get(conn: aiosqlite.Connection, article_id: int) -> StoredArticle | No
     return stored
 
 
-async def latest(conn: aiosqlite.Connection, limit: int, offset: int) -> list[StoredArticle]:
+async def latest(conn: ReadConnection, limit: int, offset: int) -> list[StoredArticle]:
     async with conn.execute(f"{_WITH_SUMMARY} ORDER BY {NEWEST_FIRST} LIMIT ? OFFSET ?",
                             (limit, offset)) as cursor:
         rows = await cursor.fetchall()
     return await with_analysis(conn, [row_to_article(row) for row in rows])
 
 
-async def count(conn: aiosqlite.Connection) -> int:
+async def count(conn: ReadConnection) -> int:
     async with conn.execute("SELECT count(*) FROM articles") as cursor:
         row = await cursor.fetchone()
     return int(row[0]) if row else 0
 
 
-async def summary(conn: aiosqlite.Connection, article_id: int) -> ArticleSummary | None:
+async def summary(conn: ReadConnection, article_id: int) -> ArticleSummary | None:
     async with conn.execute(
         "SELECT coalesce(s.headline, a.title), coalesce(s.summary, '') FROM articles a"
         " LEFT JOIN article_summaries s ON s.article_id = a.id WHERE a.id = ?",
@@ -165,7 +163,7 @@ async def summary(conn: aiosqlite.Connection, article_id: int) -> ArticleSummary
     return ArticleSummary(article_id, row[0], row[1]) if row else None
 
 
-async def with_analysis(conn: aiosqlite.Connection, stored: list[StoredArticle]) -> list[StoredArticle]:
+async def with_analysis(conn: ReadConnection, stored: list[StoredArticle]) -> list[StoredArticle]:
     """The same articles carrying their quotes and speakers (two queries for all).
 
     A quote is a span of its article's text, cut here from the text already read rather
@@ -180,7 +178,8 @@ async def with_analysis(conn: aiosqlite.Connection, stored: list[StoredArticle])
     async with conn.execute(
         "SELECT q.article_id, s.name, q.paragraph, q.start, q.length FROM article_speakers s"
         " JOIN quotes q USING (speaker_id, article_id)"
-        " WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY q.article_id, q.position",
+        " WHERE s.article_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
+        " ORDER BY q.article_id, q.position",
         (ids,),
     ) as cursor:
         async for row in cursor:

@@ -25,6 +25,8 @@ from urllib.parse import quote
 
 import aiosqlite
 
+from storage.db.types import SQLITE
+
 log = logging.getLogger(__name__)
 
 _PRAGMAS = (
@@ -46,7 +48,7 @@ READERS = 3
 
 @dataclass(slots=True)
 class _Job:
-    fn: Callable[[sqlite3.Connection], Any]
+    fn: Callable[[Any], Any]
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Any]
     transaction: bool
@@ -61,32 +63,34 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
         future.set_result(result)
 
 
-class _Writer(threading.Thread):
-    """The one thread that holds the write connection and runs every write in turn."""
+class Writer(threading.Thread):
+    """The one thread that holds the write connection and runs every write in turn.
 
-    def __init__(self, path: Path) -> None:
+    ``conn`` is that connection, opened already (so that a failure to open is the opener's);
+    ``begin`` starts a unit of work (SQLite's ``BEGIN IMMEDIATE`` takes the write lock at once,
+    so a unit never waits for it midway).
+    """
+
+    def __init__(self, conn: Any, begin: str = "BEGIN IMMEDIATE") -> None:
         super().__init__(name="sokhan-writer", daemon=True)
-        self._path = path
+        self._conn = conn
+        self._begin = begin
         self.jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
 
     def run(self) -> None:
-        conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
+        conn = self._conn
         try:
-            for pragma in _PRAGMAS:
-                conn.execute(pragma)
             while (job := self.jobs.get()) is not None:
                 self._run(conn, job)
         finally:
             conn.close()
 
-    @staticmethod
-    def _run(conn: sqlite3.Connection, job: _Job) -> None:
+    def _run(self, conn: Any, job: _Job) -> None:
         result: Any = None
         error: BaseException | None = None
         try:
             if job.transaction:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(self._begin)
             result = job.fn(conn)
             if job.transaction:
                 conn.execute("COMMIT")
@@ -97,8 +101,32 @@ class _Writer(threading.Thread):
         with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is waiting
             job.loop.call_soon_threadsafe(_settle, job.future, result, error)
 
+    async def write[T](self, fn: Callable[[Any], T], *, transaction: bool = True) -> T:
+        """Run ``fn(conn)`` here, in a transaction of its own; its result or its exception
+        comes back (after a rollback)."""
+        if not self.is_alive():
+            raise sqlite3.ProgrammingError("the database is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self.jobs.put(_Job(fn, loop, future, transaction))
+        # A caller that gives up waiting does not undo the write: it runs to its end.
+        return await asyncio.shield(future)
 
-class _Pool:
+    async def stop(self) -> None:
+        if self.is_alive():
+            self.jobs.put(None)
+            await asyncio.to_thread(self.join)
+
+
+def _sqlite_writer(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in _PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+class Pool[C]:
     """The read connections, handed out first come, first served.
 
     A connection given back goes straight to the reader that has waited longest: with a
@@ -109,14 +137,14 @@ class _Pool:
     """
 
     def __init__(self) -> None:
-        self._free: collections.deque[aiosqlite.Connection] = collections.deque()
-        self._waiting: collections.deque[asyncio.Future[aiosqlite.Connection]] = collections.deque()
+        self._free: collections.deque[C] = collections.deque()
+        self._waiting: collections.deque[asyncio.Future[C]] = collections.deque()
 
-    async def take(self) -> aiosqlite.Connection:
+    async def take(self) -> C:
         if self._free and not self._waiting:
             # The one given back last: its page cache is the warmest.
             return self._free.pop()
-        waiter: asyncio.Future[aiosqlite.Connection] = asyncio.get_running_loop().create_future()
+        waiter: asyncio.Future[C] = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)
         try:
             return await waiter
@@ -128,7 +156,7 @@ class _Pool:
                     self._waiting.remove(waiter)
             raise
 
-    def give(self, conn: aiosqlite.Connection) -> None:
+    def give(self, conn: C) -> None:
         while self._waiting:
             waiter = self._waiting.popleft()
             if not waiter.done():
@@ -140,13 +168,19 @@ class _Pool:
 class Database:
     """Open with ``await Database.open(path)``; ``write`` and ``read`` as above."""
 
-    def __init__(self, path: Path, writer: _Writer, readers: list[aiosqlite.Connection]) -> None:
+    engine = SQLITE
+
+    def __init__(self, path: Path, writer: Writer, readers: list[aiosqlite.Connection]) -> None:
         self.path = path
         self._writer = writer
         self._readers = readers
-        self._pool = _Pool()
+        self._pool: Pool[aiosqlite.Connection] = Pool()
         for reader in readers:
             self._pool.give(reader)
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     @classmethod
     async def open(cls, path: Path, setup: Callable[[sqlite3.Connection], Any] | None = None,
@@ -154,7 +188,7 @@ class Database:
         """Start the writer, run ``setup`` on it outside any transaction (migrations run
         their own), then open the readers: a read-only connection needs the file to exist."""
         path = await asyncio.to_thread(_prepare, path)
-        writer = _Writer(path)
+        writer = Writer(await asyncio.to_thread(_sqlite_writer, path))
         writer.start()
         db = cls(path, writer, [])
         try:
@@ -171,13 +205,7 @@ class Database:
     async def write[T](self, fn: Callable[[sqlite3.Connection], T], *, transaction: bool = True) -> T:
         """Run ``fn(conn)`` on the writer thread, in a transaction of its own; its result or
         its exception comes back here (after a rollback)."""
-        if not self._writer.is_alive():
-            raise sqlite3.ProgrammingError("the database is closed")
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[T] = loop.create_future()
-        self._writer.jobs.put(_Job(fn, loop, future, transaction))
-        # A caller that gives up waiting does not undo the write: it runs to its end.
-        return await asyncio.shield(future)
+        return await self._writer.write(fn, transaction=transaction)
 
     @contextlib.asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -196,9 +224,7 @@ class Database:
             with contextlib.suppress(sqlite3.Error, ValueError):
                 await reader.close()
         self._readers.clear()
-        if self._writer.is_alive():
-            self._writer.jobs.put(None)
-            await asyncio.to_thread(self._writer.join)
+        await self._writer.stop()
 
 
 def _prepare(path: Path) -> Path:

@@ -9,11 +9,11 @@ outbox is durable, a restart resumes where the last run stopped.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Collection
 
 from storage.analysis.quotes import Match, match
-from storage.db.connection import Database
+from storage.db import fts
+from storage.db.types import Connection, Database
 from storage.models import Article, Delivery, Reason, SubscriptionKind
 
 # A speaker subscription follows a name, a title or a surname, not any word in a title.
@@ -25,28 +25,22 @@ _FOLLOW_MATCHES = (Match.EXACT, Match.SURNAME)
 _ENQUEUE_TARGETS = """
     INSERT INTO deliveries (article_id, chat_id, subscription_id)
     SELECT :article, s.chat_id, min(s.id) FROM subscriptions s JOIN subscribers c USING (chat_id)
-    WHERE c.active AND s.kind = :kind AND s.target IN (SELECT value FROM json_each(:targets))
+    WHERE c.active = 1 AND s.kind = :kind AND s.target IN (SELECT value FROM json_each(:targets))
     GROUP BY s.chat_id
     ON CONFLICT (article_id, chat_id) DO NOTHING
 """
 _ENQUEUE_ALL = """
     INSERT INTO deliveries (article_id, chat_id, subscription_id)
     SELECT :article, s.chat_id, min(s.id) FROM subscriptions s JOIN subscribers c USING (chat_id)
-    WHERE c.active AND s.kind = 'all'
+    WHERE c.active = 1 AND s.kind = 'all'
     GROUP BY s.chat_id
     ON CONFLICT (article_id, chat_id) DO NOTHING
-"""
-# Each distinct query is tried once against the new article's own index row: the same
-# MATCH as /find, so a subscription gets exactly what a search would find.
-_MATCHING_QUERIES = """
-    SELECT target FROM (SELECT DISTINCT target FROM subscriptions WHERE kind = 'query') t
-    WHERE EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH t.target AND rowid = ?)
 """
 # Most chats hold one subscription, the one their delivery names: they add no row here.
 _ENQUEUE_REASONS = """
     INSERT INTO delivery_reasons (delivery_id, subscription_id)
     SELECT d.id, s.id FROM deliveries d JOIN subscriptions s USING (chat_id)
-    WHERE d.article_id = :article AND s.id IS NOT d.subscription_id AND (
+    WHERE d.article_id = :article AND s.id IS DISTINCT FROM d.subscription_id AND (
         s.kind = 'all'
         OR (s.kind = 'speaker' AND s.target IN (SELECT value FROM json_each(:speakers)))
         OR (s.kind = 'query' AND s.target IN (SELECT value FROM json_each(:queries))))
@@ -55,7 +49,7 @@ _ENQUEUE_REASONS = """
 _REASON_ORDER = {SubscriptionKind.SPEAKER: 0, SubscriptionKind.QUERY: 1, SubscriptionKind.ALL: 2}
 
 
-def _followed_speakers(conn: sqlite3.Connection, article: Article) -> list[str]:
+def _followed_speakers(conn: Connection, article: Article) -> list[str]:
     """The targets of speaker subscriptions that one of the article's speakers answers to."""
     if not article.speakers:
         return []
@@ -67,10 +61,10 @@ def _followed_speakers(conn: sqlite3.Connection, article: Article) -> list[str]:
     ]
 
 
-def enqueue(conn: sqlite3.Connection, article_id: int, article: Article) -> int:
+def enqueue(conn: Connection, article_id: int, article: Article) -> int:
     """Queue ``article`` for every chat whose subscriptions match it; return how many."""
     speakers = json.dumps(_followed_speakers(conn, article))
-    queries = json.dumps([row[0] for row in conn.execute(_MATCHING_QUERIES, (article_id,))])
+    queries = json.dumps(fts.matching_queries(conn, article_id))
     queued = 0
     for kind, targets in (("speaker", speakers), ("query", queries)):
         if targets != "[]":
@@ -106,7 +100,7 @@ class Deliveries:
             " FROM deliveries d JOIN subscribers c USING (chat_id)"
             " LEFT JOIN subscriptions s ON s.id = d.subscription_id"
             " WHERE d.status = 'pending' AND d.due <= ?"
-            " AND d.chat_id NOT IN (SELECT value FROM json_each(?))"
+            " AND d.chat_id NOT IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
             # A chat's bulletins go in order: none overtakes an earlier one waiting to retry.
             " AND NOT EXISTS (SELECT 1 FROM deliveries e"
             "  WHERE e.chat_id = d.chat_id AND e.status = 'pending' AND e.id < d.id)"
@@ -155,7 +149,7 @@ class Deliveries:
         )
 
     async def _write(self, sql: str, *params: object) -> None:
-        def run(conn: sqlite3.Connection) -> None:
+        def run(conn: Connection) -> None:
             conn.execute(sql, params)
 
         # One statement is its own transaction: no BEGIN and COMMIT around it.

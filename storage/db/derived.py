@@ -10,31 +10,31 @@ chats typed, in one transaction, before anyone reads it.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 
 from storage.analysis import ANALYSIS_VERSION, analyze
 from storage.db import articles, fts, speakers, subscriptions
+from storage.db.types import Connection
 from storage.search.analyzer import SEARCH_VERSION, Analyzer
 
 log = logging.getLogger(__name__)
 SEARCH, ANALYSIS = "search", "analysis"
 
 
-def versions(conn: sqlite3.Connection) -> dict[str, int]:
+def versions(conn: Connection) -> dict[str, int]:
     return {row[0]: row[1] for row in conn.execute("SELECT name, version FROM derived_versions")}
 
 
-def _record(conn: sqlite3.Connection, name: str, version: int) -> None:
+def _record(conn: Connection, name: str, version: int) -> None:
     conn.execute("INSERT INTO derived_versions (name, version) VALUES (?, ?)"
                  " ON CONFLICT (name) DO UPDATE SET version = excluded.version", (name, version))
 
 
-def reindex(conn: sqlite3.Connection, analyzer: Analyzer) -> None:
+def reindex(conn: Connection, analyzer: Analyzer) -> None:
     fts.rebuild(conn, analyzer, [(s.id, s.article) for s in articles.all_stored(conn)])
 
 
-def analyze_missing(conn: sqlite3.Connection) -> None:
+def analyze_missing(conn: Connection) -> None:
     """Analyse the articles stored before there was an analysis (migration 3)."""
     missing = speakers.unanalysed_ids(conn)
     for stored in articles.all_stored(conn):
@@ -42,7 +42,7 @@ def analyze_missing(conn: sqlite3.Connection) -> None:
             speakers.add_analysis(conn, stored.id, analyze(stored.article))
 
 
-def rebuild_stale(conn: sqlite3.Connection, analyzer: Callable[[], Analyzer], *,
+def rebuild_stale(conn: Connection, analyzer: Callable[[], Analyzer], *,
                   search_version: int = SEARCH_VERSION,
                   analysis_version: int = ANALYSIS_VERSION) -> list[str]:
     """Rebuild what an older analyzer built; return the kinds rebuilt."""

@@ -8,10 +8,9 @@ entry is ingested once and never half.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 
-from storage.db.connection import Database
+from storage.db.types import Connection, Database, Row
 from storage.models import Feed
 
 # Polling is one request per feed per interval; a ceiling keeps a typo-happy admin from
@@ -21,7 +20,7 @@ CONFIG = "config"
 _COLUMNS = "id, url, title, added_by, etag, last_modified, failures, last_error, last_ok_at, next_poll"
 
 
-def _feed(row: sqlite3.Row) -> Feed:
+def _feed(row: Row) -> Feed:
     return Feed(id=row["id"], url=row["url"], title=row["title"], added_by=row["added_by"], etag=row["etag"],
                 last_modified=row["last_modified"], failures=row["failures"], last_error=row["last_error"],
                 last_ok_at=row["last_ok_at"], next_poll=row["next_poll"])
@@ -34,7 +33,7 @@ def _json_list(values: Iterable[str]) -> str:
 # -- writes -------------------------------------------------------------------------
 
 
-def add(conn: sqlite3.Connection, url: str, added_by: str) -> tuple[Feed | None, bool]:
+def add(conn: Connection, url: str, added_by: str) -> tuple[Feed | None, bool]:
     """The feed at ``url`` and whether it is new; (None, False) when at MAX_FEEDS."""
     existing = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()  # noqa: S608
     if existing is not None:
@@ -47,7 +46,7 @@ def add(conn: sqlite3.Connection, url: str, added_by: str) -> tuple[Feed | None,
     return _feed(row), True
 
 
-def sync_config(conn: sqlite3.Connection, urls: list[str]) -> None:
+def sync_config(conn: Connection, urls: list[str]) -> None:
     """Make the configured feeds exactly ``urls``; feeds admins added are left alone."""
     conn.executemany(
         "INSERT INTO feeds (url, added_by) VALUES (?, ?)"
@@ -58,12 +57,12 @@ def sync_config(conn: sqlite3.Connection, urls: list[str]) -> None:
                  (CONFIG, _json_list(urls)))
 
 
-def remove(conn: sqlite3.Connection, feed_id: int) -> Feed | None:
+def remove(conn: Connection, feed_id: int) -> Feed | None:
     row = conn.execute(f"DELETE FROM feeds WHERE id = ? RETURNING {_COLUMNS}", (feed_id,)).fetchone()  # noqa: S608
     return _feed(row) if row else None
 
 
-def polled(conn: sqlite3.Connection, feed_id: int, next_poll: float, etag: str | None,
+def polled(conn: Connection, feed_id: int, next_poll: float, etag: str | None,
            last_modified: str | None, title: str | None) -> None:
     conn.execute(
         "UPDATE feeds SET next_poll = ?, etag = ?, last_modified = ?, title = coalesce(?, title),"
@@ -72,7 +71,7 @@ def polled(conn: sqlite3.Connection, feed_id: int, next_poll: float, etag: str |
     )
 
 
-def failed(conn: sqlite3.Connection, feed_id: int, error: str, next_poll: float) -> int:
+def failed(conn: Connection, feed_id: int, error: str, next_poll: float) -> int:
     row = conn.execute(
         "UPDATE feeds SET next_poll = ?, failures = failures + 1, last_error = ?"
         " WHERE id = ? RETURNING failures",
@@ -81,14 +80,14 @@ def failed(conn: sqlite3.Connection, feed_id: int, error: str, next_poll: float)
     return int(row[0]) if row else 0
 
 
-def record_entry(conn: sqlite3.Connection, feed_id: int, key: str) -> bool:
+def record_entry(conn: Connection, feed_id: int, key: str) -> bool:
     """Note an entry as seen; False when it was seen before."""
     cursor = conn.execute("INSERT INTO feed_entries (feed_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING",
                           (feed_id, key))
     return cursor.rowcount > 0
 
 
-def link_entry(conn: sqlite3.Connection, feed_id: int, key: str, article_id: int | None) -> None:
+def link_entry(conn: Connection, feed_id: int, key: str, article_id: int | None) -> None:
     conn.execute("UPDATE feed_entries SET article_id = ? WHERE feed_id = ? AND key = ?",
                  (article_id, feed_id, key))
 

@@ -3,23 +3,39 @@
 The index holds the analyzer's terms of each article, not its display text; snippets
 are cut from the articles. bm25 ranks the newest ``MAX_CANDIDATES`` matches of a query,
 never more, so a word found in half the archive costs no more than a rarer one.
+
+On PostgreSQL each function hands over to ``storage.db.postgres.fts``, which keeps the
+same terms in a tsvector; ``expression`` gives the query in the form the engine reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiosqlite
-
+from storage.db.types import Connection, ReadConnection, is_postgres
 from storage.models import Article
 from storage.search.analyzer import Analyzer
+from storage.search.query import Query
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 # Matches ranked per query, newest first; beyond them a query's cost would grow with the archive.
 MAX_CANDIDATES = 2000
+
+
+def _postgres() -> ModuleType:
+    # Imported on first use: the PostgreSQL index builds on this module's helpers.
+    return importlib.import_module("storage.db.postgres.fts")
+
+
+def expression(query: Query, engine: object) -> str:
+    """The query as ``engine`` (a database or a connection) searches: FTS5 MATCH or tsquery."""
+    return query.tsquery if is_postgres(engine) else query.match
 
 
 def document(analyzer: Analyzer, article: Article) -> dict[str, str]:
@@ -28,7 +44,10 @@ def document(analyzer: Analyzer, article: Article) -> dict[str, str]:
     return analyzer.document(article.title, article.lead, article.paragraphs[1:], extra)
 
 
-def index(conn: sqlite3.Connection, article_id: int, doc: Mapping[str, str]) -> None:
+def index(conn: Connection, article_id: int, doc: Mapping[str, str]) -> None:
+    if is_postgres(conn):
+        _postgres().index(conn, article_id, doc)
+        return
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, lead, body, extra)"
         " VALUES (:rowid, :title, :lead, :body, :extra)",
@@ -36,25 +55,44 @@ def index(conn: sqlite3.Connection, article_id: int, doc: Mapping[str, str]) -> 
     )
 
 
-def remove(conn: sqlite3.Connection, article_id: int) -> None:
+def remove(conn: Connection, article_id: int) -> None:
+    if is_postgres(conn):
+        _postgres().remove(conn, article_id)
+        return
     conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
 
 
-def rebuild(conn: sqlite3.Connection, analyzer: Analyzer, stored: Sequence[tuple[int, Article]]) -> None:
+def rebuild(conn: Connection, analyzer: Analyzer, stored: Sequence[tuple[int, Article]]) -> None:
     """The whole index again, from the articles (a migration, or a new analyzer)."""
+    if is_postgres(conn):
+        _postgres().rebuild(conn, analyzer, stored)
+        return
     conn.execute("DELETE FROM articles_fts")
     for article_id, article in stored:
         index(conn, article_id, document(analyzer, article))
 
 
-def matches(conn: sqlite3.Connection, match: str, article_id: int) -> bool:
+def matches(conn: Connection, match: str, article_id: int) -> bool:
+    if is_postgres(conn):
+        return bool(_postgres().matches(conn, match, article_id))
     row = conn.execute("SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
                        (match, article_id)).fetchone()
     return row is not None
 
 
-def _filters(source: str | None, since: dt.date | None,
-             until: dt.date | None) -> tuple[list[str], dict[str, Any]]:
+def matching_queries(conn: Connection, article_id: int) -> list[str]:
+    """The query subscriptions' targets that the new article matches: the same MATCH as
+    /find, against its own index row, each distinct target tried once."""
+    if is_postgres(conn):
+        return list(_postgres().matching_queries(conn, article_id))
+    return [row[0] for row in conn.execute(
+        "SELECT target FROM (SELECT DISTINCT target FROM subscriptions WHERE kind = 'query') t"
+        " WHERE EXISTS (SELECT 1 FROM articles_fts WHERE articles_fts MATCH t.target AND rowid = ?)",
+        (article_id,))]
+
+
+def filters(source: str | None, since: dt.date | None,
+            until: dt.date | None) -> tuple[list[str], dict[str, Any]]:
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if source:
@@ -69,8 +107,10 @@ def _filters(source: str | None, since: dt.date | None,
     return conditions, params
 
 
-async def known_terms(conn: aiosqlite.Connection, terms: Iterable[str]) -> set[str]:
+async def known_terms(conn: ReadConnection, terms: Iterable[str]) -> set[str]:
     """Which of ``terms`` the index holds."""
+    if is_postgres(conn):
+        return set(await _postgres().known_terms(conn, terms))
     wanted = sorted(set(terms))
     if not wanted:
         return set()
@@ -81,10 +121,12 @@ async def known_terms(conn: aiosqlite.Connection, terms: Iterable[str]) -> set[s
         return {row[0] for row in await cursor.fetchall()}
 
 
-async def count(conn: aiosqlite.Connection, match: str, *, source: str | None = None,
+async def count(conn: ReadConnection, match: str, *, source: str | None = None,
                 since: dt.date | None = None, until: dt.date | None = None) -> int:
     """How many articles match, counting up to ``MAX_CANDIDATES`` (the ones ranked)."""
-    conditions, params = _filters(source, since, until)
+    if is_postgres(conn):
+        return int(await _postgres().count(conn, match, source=source, since=since, until=until))
+    conditions, params = filters(source, since, until)
     params.update(match=match, candidates=MAX_CANDIDATES)
     sql = ("SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match"
            " ORDER BY rowid DESC LIMIT :candidates) f")
@@ -95,12 +137,15 @@ async def count(conn: aiosqlite.Connection, match: str, *, source: str | None = 
     return int(row[0]) if row else 0
 
 
-async def search(conn: aiosqlite.Connection, match: str, *, limit: int, offset: int,
+async def search(conn: ReadConnection, match: str, *, limit: int, offset: int,
                  source: str | None = None, since: dt.date | None = None,
-                 until: dt.date | None = None) -> list[aiosqlite.Row]:
+                 until: dt.date | None = None) -> list[Any]:
     """One page of ranked hits (one row more than ``limit`` when there are more): bm25
     (title > lead > body), ties to the newest arrival. ``source`` is normalized text."""
-    conditions, params = _filters(source, since, until)
+    if is_postgres(conn):
+        return list(await _postgres().search(conn, match, limit=limit, offset=offset, source=source,
+                                             since=since, until=until))
+    conditions, params = filters(source, since, until)
     params.update(match=match, candidates=MAX_CANDIDATES, limit=limit + 1, offset=offset)
     # Only the page's rows are then read from articles.
     page = (

@@ -8,9 +8,8 @@ the same after a restart and nothing in another chat.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 
-from storage.db.connection import Database
+from storage.db.types import Connection, Database
 
 # 9 random bytes: 12 characters of URL-safe base64, and no way to guess another chat's key.
 _KEY_BYTES = 9
@@ -18,7 +17,7 @@ _KEY_BYTES = 9
 KEEP_DAYS = 90
 
 
-def put(conn: sqlite3.Connection, chat_id: int, kind: str, value: str) -> str:
+def put(conn: Connection, chat_id: int, kind: str, value: str) -> str:
     """The key for ``value`` in this chat, made on first use."""
     row = conn.execute("SELECT key FROM chat_keys WHERE chat_id = ? AND kind = ? AND value = ?",
                        (chat_id, kind, value)).fetchone()
@@ -30,12 +29,12 @@ def put(conn: sqlite3.Connection, chat_id: int, kind: str, value: str) -> str:
     return key
 
 
-def forget_old(conn: sqlite3.Connection, days: int = KEEP_DAYS) -> int:
+def forget_old(conn: Connection, days: int = KEEP_DAYS) -> int:
     return conn.execute("DELETE FROM chat_keys WHERE created_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
                         (f"-{days} days",)).rowcount
 
 
-def secret(conn: sqlite3.Connection, name: str) -> str:
+def secret(conn: Connection, name: str) -> str:
     """The named secret, generated the first time it is asked for and kept from then on."""
     row = conn.execute("SELECT value FROM secrets WHERE name = ?", (name,)).fetchone()
     if row is not None:

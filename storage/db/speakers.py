@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 
-import aiosqlite
-
 from storage.analysis.quotes import is_bare_name, speaker_key, surname_keys
+from storage.db.types import Connection, ReadConnection, Row
 from storage.models import Article, Quote, Speaker, SpeakerCount, SpeakerKind, StoredQuote
 
 # A quote's words, cut from its article ``a``: only ever for the few rows of one page.
@@ -29,7 +27,7 @@ _QUOTE_TEXT = "substr(a.lead || char(10) || a.body, p.start + 1, p.length)"
 # Each speaker's id and the id it reads as: the one full name a bare surname fits, else
 # itself. (A correlated lookup per speaker, by the surname table's primary key.)
 _JOINED = """
-    SELECT s.id, coalesce(CASE WHEN s.bare THEN (
+    SELECT s.id, coalesce(CASE WHEN s.bare = 1 THEN (
         SELECT min(u.speaker_id) FROM speaker_surnames u WHERE u.surname = s.key
         HAVING count(*) = 1) END, s.id) AS target
     FROM speakers s
@@ -61,7 +59,7 @@ def _bare(speaker: Speaker) -> bool:
     return speaker.kind is SpeakerKind.PERSON and is_bare_name(speaker.name)
 
 
-def add_analysis(conn: sqlite3.Connection, article_id: int, article: Article) -> None:
+def add_analysis(conn: Connection, article_id: int, article: Article) -> None:
     """The summary, speakers, aliases and quotes of a new article, in its transaction:
     one statement per table, whatever the number of rows, and none for no rows."""
     conn.execute("INSERT INTO article_summaries (article_id, summary, headline) VALUES (?, ?, ?)",
@@ -103,13 +101,13 @@ def add_analysis(conn: sqlite3.Connection, article_id: int, article: Article) ->
     )
 
 
-def drop_orphans(conn: sqlite3.Connection) -> None:
+def drop_orphans(conn: Connection) -> None:
     conn.execute("DELETE FROM speaker_surnames"
                  " WHERE speaker_id NOT IN (SELECT speaker_id FROM article_speakers)")
     conn.execute("DELETE FROM speakers WHERE id NOT IN (SELECT speaker_id FROM article_speakers)")
 
 
-def replace_all(conn: sqlite3.Connection, analysed: Iterable[tuple[int, Article]]) -> None:
+def replace_all(conn: Connection, analysed: Iterable[tuple[int, Article]]) -> None:
     """Every article's analysis again (a new analyzer): the old rows and keys go first."""
     for table in ("quotes", "speaker_aliases", "speaker_surnames", "article_speakers", "speakers",
                   "article_summaries"):
@@ -118,7 +116,7 @@ def replace_all(conn: sqlite3.Connection, analysed: Iterable[tuple[int, Article]
         add_analysis(conn, article_id, article)
 
 
-def unanalysed_ids(conn: sqlite3.Connection) -> set[int]:
+def unanalysed_ids(conn: Connection) -> set[int]:
     """Articles with no analysis yet. None while the tables have the schema of migration 3
     (a database that old is being brought up to date): migration 6 makes them anew and
     has everything analysed then."""
@@ -132,13 +130,13 @@ def unanalysed_ids(conn: sqlite3.Connection) -> set[int]:
 # -- reads --------------------------------------------------------------------------
 
 
-async def of_articles(conn: aiosqlite.Connection, ids: str) -> dict[int, list[Speaker]]:
+async def of_articles(conn: ReadConnection, ids: str) -> dict[int, list[Speaker]]:
     """Each article's speakers (``ids`` a JSON list), in order, with the aliases it gives them."""
     aliases: dict[tuple[int, int], list[tuple[str, bool]]] = {}
     async with conn.execute(
         "SELECT s.article_id, s.speaker_id, a.alias, a.title FROM article_speakers s"
         " JOIN speaker_aliases a USING (speaker_id, article_id)"
-        " WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY 1, 2, a.position",
+        " WHERE s.article_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) ORDER BY 1, 2, a.position",
         (ids,),
     ) as cursor:
         async for row in cursor:
@@ -146,7 +144,7 @@ async def of_articles(conn: aiosqlite.Connection, ids: str) -> dict[int, list[Sp
     found: dict[int, list[Speaker]] = {}
     async with conn.execute(
         "SELECT article_id, speaker_id, name, kind FROM article_speakers"
-        " WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, position",
+        " WHERE article_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) ORDER BY article_id, position",
         (ids,),
     ) as cursor:
         async for row in cursor:
@@ -156,7 +154,7 @@ async def of_articles(conn: aiosqlite.Connection, ids: str) -> dict[int, list[Sp
     return found
 
 
-async def containing(conn: aiosqlite.Connection, key: str) -> list[Speaker]:
+async def containing(conn: ReadConnection, key: str) -> list[Speaker]:
     """Speakers whose name or an alias holds ``key``: a cheap filter before matching.
     Anonymous sources are left out, and a bare surname that fits one full name reads as
     that person. Titles come newest first."""
@@ -178,7 +176,7 @@ async def containing(conn: aiosqlite.Connection, key: str) -> list[Speaker]:
     return _from_rows(rows)
 
 
-async def bare_surnames_of(conn: aiosqlite.Connection, name: str) -> list[Speaker]:
+async def bare_surnames_of(conn: ReadConnection, name: str) -> list[Speaker]:
     """People stored by a surname of the full name ``name`` alone, where no full name in
     the archive has that surname (else the bare surname is that person's already)."""
     if is_bare_name(name):
@@ -187,7 +185,7 @@ async def bare_surnames_of(conn: aiosqlite.Connection, name: str) -> list[Speake
     async with conn.execute(
         "SELECT s.id, s.name, a.alias, a.title, s.kind FROM speakers s"
         " LEFT JOIN speaker_aliases a ON a.speaker_id = s.id LEFT JOIN articles r ON r.id = a.article_id"
-        " WHERE s.key IN (SELECT value FROM json_each(?)) AND s.bare"
+        " WHERE s.key IN (SELECT value FROM json_each(?)) AND s.bare = 1"
         "  AND NOT EXISTS (SELECT 1 FROM speaker_surnames u WHERE u.surname = s.key)"
         " ORDER BY s.id, coalesce(r.published, substr(r.created_at, 1, 10)) DESC, a.article_id DESC,"
         " a.position",
@@ -196,7 +194,7 @@ async def bare_surnames_of(conn: aiosqlite.Connection, name: str) -> list[Speake
         return _from_rows(await cursor.fetchall())
 
 
-async def joined_keys(conn: aiosqlite.Connection, people: Sequence[Speaker]) -> dict[str, str]:
+async def joined_keys(conn: ReadConnection, people: Sequence[Speaker]) -> dict[str, str]:
     """Each key whose quotes are these people's: their own, and the bare surnames joined
     to them → the name the quotes are shown under."""
     keys = json.dumps([speaker_key(s.name) for s in people])
@@ -212,7 +210,7 @@ async def joined_keys(conn: aiosqlite.Connection, people: Sequence[Speaker]) -> 
     return names | {speaker_key(s.name): s.name for s in people if speaker_key(s.name) not in names}
 
 
-async def quotes_by(conn: aiosqlite.Connection, people: Sequence[Speaker], limit: int,
+async def quotes_by(conn: ReadConnection, people: Sequence[Speaker], limit: int,
                     offset: int) -> list[StoredQuote]:
     """Quotes of these speakers (with the bare surnames joined to them), newest article
     first, in article order within one. The page is chosen first, so only its quotes are
@@ -233,7 +231,7 @@ async def quotes_by(conn: aiosqlite.Connection, people: Sequence[Speaker], limit
                         dt.date.fromisoformat(row[4]) if row[4] else None) for row in rows]
 
 
-async def counts(conn: aiosqlite.Connection, limit: int, offset: int) -> list[SpeakerCount]:
+async def counts(conn: ReadConnection, limit: int, offset: int) -> list[SpeakerCount]:
     """Speakers by how many quotes they have (a bare surname's counting for the one full
     name it fits), most first, with every alias seen; anonymous sources are not listed."""
     async with conn.execute(
@@ -255,7 +253,7 @@ async def counts(conn: aiosqlite.Connection, limit: int, offset: int) -> list[Sp
     return [SpeakerCount(s, quoted[i]) for i, s in zip(list(quoted), _from_rows(rows), strict=True)]
 
 
-def _from_rows(rows: Iterable[sqlite3.Row]) -> list[Speaker]:
+def _from_rows(rows: Iterable[Row]) -> list[Speaker]:
     """``(id, name, alias, title, kind, …)`` rows ordered by speaker → one Speaker each,
     aliases deduplicated by key (the same title recurs across articles)."""
     names: dict[int, str] = {}

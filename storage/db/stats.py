@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db.connection import Database
+from storage.db.types import Database
 from storage.models import Stats
 
 
@@ -12,8 +12,8 @@ async def stats(db: Database) -> Stats:
         " (SELECT count(*) FROM speakers WHERE id IN (SELECT speaker_id FROM quotes)),"
         " (SELECT count(*) FROM quotes),"
         " (SELECT count(*) FROM subscribers"
-        "  WHERE active AND chat_id IN (SELECT chat_id FROM subscriptions)),"
-        " (SELECT count(*) FROM subscribers WHERE NOT active),"
+        "  WHERE active = 1 AND chat_id IN (SELECT chat_id FROM subscriptions)),"
+        " (SELECT count(*) FROM subscribers WHERE active = 0),"
         " (SELECT count(*) FROM subscriptions),"
         " (SELECT count(*) FROM deliveries WHERE status = 'pending'),"
         " (SELECT count(*) FROM deliveries WHERE status = 'sent'),"

@@ -18,18 +18,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-import aiosqlite
-
 from storage.analysis.quotes import Match, is_bare_name, match, speaker_key, without_honorifics
 from storage.db import articles, derived, fts, speakers
 from storage.db import feeds as feed_rows
-from storage.db.connection import Database
+from storage.db.connection import Database as SqliteDatabase
 from storage.db.deliveries import Deliveries
 from storage.db.feeds import Feeds
 from storage.db.keys import Keys
 from storage.db.migrations import MIGRATIONS, migrate
 from storage.db.stats import stats
 from storage.db.subscriptions import Subscriptions
+from storage.db.types import SQLITE, Connection, Database, ReadConnection, Row, is_database_url
 from storage.models import (
     Article,
     ArticleSummary,
@@ -64,7 +63,10 @@ def _bounded(value: int, low: int = 0, high: int = MAX_INTEGER) -> int:
 
 
 class Store:
-    """Open with ``async with await Store.open(path) as store`` or ``open``/``close``."""
+    """Open with ``async with await Store.open(location) as store`` or ``open``/``close``.
+
+    ``location`` is a SQLite file's path, or a ``postgresql://`` URL for the second engine.
+    """
 
     def __init__(self, db: Database, analyzer: Callable[[], Analyzer], worker: ThreadPoolExecutor) -> None:
         self._db = db
@@ -76,30 +78,52 @@ class Store:
         self.keys = Keys(db)
 
     @property
-    def path(self) -> Path:
-        return self._db.path
+    def location(self) -> str:
+        """The SQLite file, or the PostgreSQL URL without its password."""
+        return self._db.location
+
+    @property
+    def engine(self) -> str:
+        return self._db.engine
 
     @property
     def analyzer(self) -> Analyzer:
         return self._analyzer()
 
     @classmethod
-    async def open(cls, path: str | Path) -> Self:
-        """Open (creating if needed) and migrate the database at ``path``, and rebuild what
+    async def open(cls, location: str | Path) -> Self:
+        """Open (creating if needed) and migrate the database at ``location``, and rebuild what
         an older analyzer derived."""
         analyzer = _LazyAnalyzer()
 
-        def setup(conn: sqlite3.Connection) -> None:
-            migrate(conn, reindex=lambda c: derived.reindex(c, analyzer()), analyze=derived.analyze_missing)
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                derived.rebuild_stale(conn, analyzer)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        def rebuild(conn: Connection) -> None:
+            derived.rebuild_stale(conn, analyzer)
 
-        db = await Database.open(Path(path), setup)
+        db: Database
+        if is_database_url(location):
+            # Imported only here: a SQLite deployment does not install psycopg.
+            from storage.db.postgres import migrations as pg_migrations
+            from storage.db.postgres.connection import PostgresDatabase
+
+            def setup_postgres(conn: Any) -> None:
+                pg_migrations.migrate(conn)
+                with conn.raw.transaction():
+                    rebuild(conn)
+
+            db = await PostgresDatabase.open(str(location), setup_postgres)
+        else:
+            def setup(conn: sqlite3.Connection) -> None:
+                migrate(conn, reindex=lambda c: derived.reindex(c, analyzer()),
+                        analyze=derived.analyze_missing)
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    rebuild(conn)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+
+            db = await SqliteDatabase.open(Path(location), setup)
         return cls(db, analyzer, ThreadPoolExecutor(1, thread_name_prefix="sokhan-worker"))
 
     async def close(self) -> None:
@@ -121,7 +145,7 @@ class Store:
 
     # -- writes ---------------------------------------------------------------
 
-    async def write[T](self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def write[T](self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn(conn)`` as one unit of work: on the writer thread, in a transaction of its
         own, all of it or none. Storage's repositories are made of such functions."""
         return await self._db.write(fn)
@@ -149,7 +173,7 @@ class Store:
         in one transaction. None when the entry was recorded before: each is ingested once."""
         doc = await self.offload(fts.document, self.analyzer, article) if article is not None else None
 
-        def unit(conn: sqlite3.Connection) -> IngestResult | None:
+        def unit(conn: Connection) -> IngestResult | None:
             if not feed_rows.record_entry(conn, feed_id, key) or article is None or doc is None:
                 return None
             result = articles.add(conn, article, origin, doc, notify=notify)
@@ -198,9 +222,12 @@ class Store:
             row = await cursor.fetchone()
         return int(row[0]) if row and row[0] is not None else 0
 
-    @staticmethod
-    def latest_schema_version() -> int:
-        return MIGRATIONS[-1].version
+    def latest_schema_version(self) -> int:
+        """The version this code's migrations bring the database to, on its engine."""
+        if self.engine == SQLITE:
+            return MIGRATIONS[-1].version
+        from storage.db.postgres.migrations import MIGRATIONS as POSTGRES_MIGRATIONS
+        return POSTGRES_MIGRATIONS[-1].version
 
     async def stats(self) -> Stats:
         return await stats(self._db)
@@ -228,24 +255,25 @@ class Store:
             wanted = source or query.source
             normalized = analyzer.normalize(wanted) if wanted else None
             since, until = since or query.since, until or query.until
-            rows = await fts.search(conn, query.match, limit=limit, offset=offset, source=normalized,
+            match = fts.expression(query, conn)
+            rows = await fts.search(conn, match, limit=limit, offset=offset, source=normalized,
                                     since=since, until=until)
             if not rows and not offset:  # nothing: perhaps words typed apart are written as one
                 joined = await self._parsed(conn, analyzer, text, join_pairs=True)
                 if joined.match != query.match:
-                    query = joined
-                    rows = await fts.search(conn, query.match, limit=limit, offset=offset, source=normalized,
+                    query, match = joined, fts.expression(joined, conn)
+                    rows = await fts.search(conn, match, limit=limit, offset=offset, source=normalized,
                                             since=since, until=until)
             total = 0
             if rows or offset:
-                total = await fts.count(conn, query.match, source=normalized, since=since, until=until)
+                total = await fts.count(conn, match, source=normalized, since=since, until=until)
         snippets = Snippets(analyzer)
         hits = tuple(self._hit(row, query, snippets) for row in rows[:limit])
         return SearchResults(hits, len(rows) > limit, truncated=query.truncated, total=total,
                              capped=total >= fts.MAX_CANDIDATES)
 
     @staticmethod
-    async def _parsed(conn: aiosqlite.Connection, analyzer: Analyzer, text: str, *,
+    async def _parsed(conn: ReadConnection, analyzer: Analyzer, text: str, *,
                       join_pairs: bool = False) -> Query:
         """The query, with each word typed joined that the index holds as two (``گلیکانی``
         for ``گلی کانی``) searched both ways."""
@@ -258,7 +286,7 @@ class Store:
         return parse_query(analyzer, text, splits, join_pairs=join_pairs)
 
     @staticmethod
-    def _hit(row: sqlite3.Row, query: Query, snippets: Snippets) -> SearchHit:
+    def _hit(row: Row, query: Query, snippets: Snippets) -> SearchHit:
         paragraphs = [row["lead"], *(row["body"].split("\n") if row["body"] else ())]
         return SearchHit(
             id=row["id"],

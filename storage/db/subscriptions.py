@@ -1,18 +1,18 @@
 """The chats that receive bulletins and what they subscribe to.
 
 A chat subscribes to every bulletin, to a search query, or to a speaker. What matching
-uses is stored compiled beside what the chat typed: the FTS5 MATCH expression of a
+uses is stored compiled beside what the chat typed: the search expression (FTS5 or tsquery) of a
 query, the folded key of a speaker. Both depend on the analyzer, so a new analyzer
 recompiles them from what was typed (``recompile``).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from storage.analysis.quotes import speaker_key
-from storage.db.connection import Database
+from storage.db import fts
+from storage.db.types import Connection, Database, Row
 from storage.models import Chat, SubscribeResult, SubscribeStatus, Subscription, SubscriptionKind
 from storage.search.analyzer import Analyzer
 from storage.search.query import parse_query
@@ -24,20 +24,21 @@ MAX_LABEL_CHARS = 256
 _COLUMNS = "id, chat_id, kind, label"
 
 
-def _subscription(row: sqlite3.Row) -> Subscription:
+def _subscription(row: Row) -> Subscription:
     return Subscription(row["id"], row["chat_id"], SubscriptionKind(row["kind"]), row["label"])
 
 
-def compile_query(analyzer: Analyzer, text: str) -> str | None:
-    """The MATCH expression a query subscription stores; None when it has nothing to match."""
+def compile_query(analyzer: Analyzer, text: str, engine: object) -> str | None:
+    """The expression a query subscription stores, as ``engine`` (a database or a connection)
+    matches it; None when it has nothing to match."""
     query = parse_query(analyzer, text)
-    return None if query.empty or query.truncated else query.match
+    return None if query.empty or query.truncated else fts.expression(query, engine)
 
 
 # -- writes -------------------------------------------------------------------------
 
 
-def subscribe(conn: sqlite3.Connection, chat: Chat, kind: SubscriptionKind, label: str,
+def subscribe(conn: Connection, chat: Chat, kind: SubscriptionKind, label: str,
               target: str) -> SubscribeResult:
     """Add a subscription (and the chat, or revive it if it had left)."""
     conn.execute(
@@ -62,7 +63,7 @@ def subscribe(conn: sqlite3.Connection, chat: Chat, kind: SubscriptionKind, labe
     return SubscribeResult(SubscribeStatus.ADDED, _subscription(row))
 
 
-def unsubscribe(conn: sqlite3.Connection, chat_id: int, subscription_id: int) -> Subscription | None:
+def unsubscribe(conn: Connection, chat_id: int, subscription_id: int) -> Subscription | None:
     """Remove one subscription of this chat, and what it queued and has not sent."""
     row = conn.execute(
         f"DELETE FROM subscriptions WHERE id = ? AND chat_id = ? RETURNING {_COLUMNS}",  # noqa: S608
@@ -76,13 +77,13 @@ def unsubscribe(conn: sqlite3.Connection, chat_id: int, subscription_id: int) ->
     return _subscription(row)
 
 
-def unsubscribe_all(conn: sqlite3.Connection, chat_id: int) -> int:
+def unsubscribe_all(conn: Connection, chat_id: int) -> int:
     """Remove every subscription of this chat and its unsent deliveries; return how many."""
     conn.execute("DELETE FROM deliveries WHERE chat_id = ? AND status = 'pending'", (chat_id,))
     return max(conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount, 0)
 
 
-def set_active(conn: sqlite3.Connection, chat_id: int, active: bool, reason: str | None = None) -> bool:
+def set_active(conn: Connection, chat_id: int, active: bool, reason: str | None = None) -> bool:
     """Mark a known chat reachable or not (Telegram's my_chat_member); False if unknown.
 
     A chat that can no longer be reached will not get what is queued for it either.
@@ -95,30 +96,36 @@ def set_active(conn: sqlite3.Connection, chat_id: int, active: bool, reason: str
     return changed > 0
 
 
-def migrate_chat(conn: sqlite3.Connection, old_id: int, new_id: int) -> None:
+def migrate_chat(conn: Connection, old_id: int, new_id: int) -> None:
     """A group became a supergroup with a new id: move its subscriptions and queue."""
     merged = conn.execute("SELECT 1 FROM subscribers WHERE chat_id = ?", (new_id,)).fetchone() is not None
     if not merged:  # ON UPDATE CASCADE carries subscriptions and deliveries along
         conn.execute("UPDATE subscribers SET chat_id = ?, chat_type = 'supergroup' WHERE chat_id = ?",
                      (new_id, old_id))
         return
-    for table in ("subscriptions", "deliveries"):  # what the new chat already has wins
-        conn.execute(f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))  # noqa: S608
+    # What the new chat already has wins; the old chat's twins go with it below.
+    ids = {"new": new_id, "old": old_id}
+    conn.execute("UPDATE subscriptions SET chat_id = :new WHERE chat_id = :old AND NOT EXISTS ("
+                 " SELECT 1 FROM subscriptions n WHERE n.chat_id = :new AND n.kind = subscriptions.kind"
+                 " AND n.target = subscriptions.target)", ids)
+    conn.execute("UPDATE deliveries SET chat_id = :new WHERE chat_id = :old AND NOT EXISTS ("
+                 " SELECT 1 FROM deliveries n WHERE n.chat_id = :new"
+                 " AND n.article_id = deliveries.article_id)", ids)
     conn.execute("DELETE FROM subscribers WHERE chat_id = ?", (old_id,))
 
 
-def recompile(conn: sqlite3.Connection, *, queries: Analyzer | None = None, speakers: bool = False) -> None:
+def recompile(conn: Connection, *, queries: Analyzer | None = None, speakers: bool = False) -> None:
     """Compile every subscription again from what its chat typed, after the analyzer changed:
     query subscriptions with ``queries``, speaker subscriptions when ``speakers``. Two that
     now compile alike in one chat become one."""
     if queries is not None:
         analyzer = queries
-        _recompile(conn, SubscriptionKind.QUERY, lambda label: compile_query(analyzer, label))
+        _recompile(conn, SubscriptionKind.QUERY, lambda label: compile_query(analyzer, label, conn))
     if speakers:
         _recompile(conn, SubscriptionKind.SPEAKER, lambda label: speaker_key(label) or None)
 
 
-def _recompile(conn: sqlite3.Connection, kind: SubscriptionKind,
+def _recompile(conn: Connection, kind: SubscriptionKind,
                target_of: Callable[[str], str | None]) -> None:
     rows = conn.execute("SELECT id, chat_id, label, target FROM subscriptions WHERE kind = ? ORDER BY id",
                         (str(kind),)).fetchall()
@@ -150,7 +157,7 @@ class Subscriptions:
 
     async def subscribe_query(self, chat: Chat, text: str) -> SubscribeResult | None:
         """Bulletins that ``text``, as a /find query, matches; None if it has nothing to match."""
-        target = compile_query(self._analyzer(), text)
+        target = compile_query(self._analyzer(), text, self._db)
         if target is None:
             return None
         return await self._subscribe(chat, SubscriptionKind.QUERY, " ".join(text.split()), target)

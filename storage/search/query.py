@@ -1,13 +1,14 @@
-"""The query language: what people type → an FTS5 MATCH expression, filters, and what to mark.
+"""The query language: what people type → a search expression, filters, and what to mark.
 
 Words (all must match), ``"exact phrase"`` or ``«exact phrase»``, ``-word`` to exclude,
 ``word*`` for a prefix, and filters: ``منبع:استانداری`` (the source), ``از:۱۴۰۴/۰۹/۰۱`` and
 ``تا:۱۴۰۴/۰۹/۳۰`` (a date range, Jalali or Gregorian; ``source:``, ``since:``, ``until:`` too).
 A word typed joined finds it written apart when the index knows both halves
 (``split_candidates``), and when words typed apart find nothing, they are tried written
-as one (``رحمانی فضلی`` finds ``رحمانیفضلی``: ``join_pairs``). Every term reaches FTS5
-quoted, so no input can raise an FTS5 error; anything else is plain text, and unusable
-input gives an empty query.
+as one (``رحمانی فضلی`` finds ``رحمانیفضلی``: ``join_pairs``). The expression is a small tree
+rendered for each engine: an FTS5 MATCH expression (SQLite) and a tsquery (PostgreSQL). Every
+term reaches either quoted, so no input can raise a syntax error there; anything else is plain
+text, and unusable input gives an empty query.
 """
 
 from __future__ import annotations
@@ -36,11 +37,73 @@ _JOINABLE = re.compile(f"[{LETTERS}]{{2,}}")
 MIN_SPLIT_CHARS = 6
 
 
+class Expression:
+    """A node of a search expression, with its FTS5 and its tsquery forms."""
+
+    def fts5(self) -> str:
+        raise NotImplementedError
+
+    def tsquery(self) -> str:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class Terms(Expression):
+    """Index terms side by side (one term, or a phrase); ``prefix``: the last one begins a word."""
+
+    terms: tuple[str, ...]
+    prefix: bool = False
+
+    def fts5(self) -> str:
+        return quote_term(" ".join(self.terms)) + (" *" if self.prefix else "")
+
+    def tsquery(self) -> str:
+        lexemes = [_lexeme(t) for t in self.terms]
+        if self.prefix:
+            lexemes[-1] += ":*"
+        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf(Expression):
+    options: tuple[Expression, ...]
+
+    def fts5(self) -> str:
+        return "(" + " OR ".join(o.fts5() for o in self.options) + ")"
+
+    def tsquery(self) -> str:
+        return "(" + " | ".join(o.tsquery() for o in self.options) + ")"
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf(Expression):
+    """Every one of ``required``, none of ``excluded``."""
+
+    required: tuple[Expression, ...]
+    excluded: tuple[Expression, ...] = ()
+
+    def fts5(self) -> str:
+        match = " AND ".join(e.fts5() for e in self.required)
+        if self.excluded:
+            match = f"({match}) NOT ({' OR '.join(e.fts5() for e in self.excluded)})"
+        return match
+
+    def tsquery(self) -> str:
+        query = " & ".join(e.tsquery() for e in self.required)
+        if self.excluded:
+            query = f"({query}) & !({' | '.join(e.tsquery() for e in self.excluded)})"
+        return query
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed query: the FTS5 MATCH expression, its filters, and what the snippet marks."""
+    """A parsed query: its expression, its filters, and what the snippet marks."""
 
-    match: str
+    expression: AllOf | None
     terms: frozenset[str]
     prefixes: tuple[str, ...] = ()
     truncated: bool = False
@@ -50,16 +113,21 @@ class Query:
 
     @property
     def empty(self) -> bool:
-        return not self.match
+        return self.expression is None
+
+    @property
+    def match(self) -> str:
+        """The FTS5 MATCH expression (SQLite)."""
+        return self.expression.fts5() if self.expression else ""
+
+    @property
+    def tsquery(self) -> str:
+        """The tsquery (PostgreSQL), whose lexemes are the same index terms."""
+        return self.expression.tsquery() if self.expression else ""
 
 
 def quote_term(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
-
-
-def _phrase_terms(expressions: list[str]) -> list[str]:
-    """The main terms of word expressions, for a phrase: ``("a b" OR "ab")`` → ``a b``."""
-    return [e.lstrip("(").split('"')[1] for e in expressions]
 
 
 def cut_query(raw: str) -> tuple[str, bool]:
@@ -86,9 +154,9 @@ class _Builder:
     analyzer: Analyzer
     splits: Mapping[str, tuple[str, str]]
     join_pairs: bool
-    positive: list[str] = field(default_factory=list)
-    negative: list[str] = field(default_factory=list)
-    boosters: list[str] = field(default_factory=list)
+    positive: list[Expression] = field(default_factory=list)
+    negative: list[Expression] = field(default_factory=list)
+    boosters: list[Expression] = field(default_factory=list)
     marked: set[str] = field(default_factory=set)
     prefixes: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
@@ -97,9 +165,10 @@ class _Builder:
         if not self.words:
             return
         run = self.words_expression(" ".join(self.words), self.marked)
-        self.positive.extend(run)
+        self.positive.extend(e for e, _ in run)
         if len(run) > 1:  # the words side by side rank above the words apart
-            self.boosters.append(f"({quote_term(' '.join(_phrase_terms(run)))} OR {run[0]})")
+            together = Terms(tuple(t for _, main in run for t in main))
+            self.boosters.append(AnyOf((together, run[0][0])))
         self.words.clear()
 
     def phrase(self, text: str) -> None:
@@ -107,24 +176,24 @@ class _Builder:
         terms, _ = self.analyzer.terms(self.analyzer.normalize(text))
         self.marked.update(terms)
         if terms:
-            self.positive.append(quote_term(" ".join(terms)))
+            self.positive.append(Terms(tuple(terms)))
 
     def exclude(self, word: str) -> None:
         self.flush_words()
-        self.negative.extend(self.words_expression(word, set()))
+        self.negative.extend(e for e, _ in self.words_expression(word, set()))
 
     def prefix(self, word: str) -> None:
         self.flush_words()
         terms = WORD.findall(fold(self.analyzer.normalize(word)))
         if terms:
-            self.positive.append(quote_term(" ".join(terms)) + " *")
+            self.positive.append(Terms(tuple(terms), prefix=True))
             self.prefixes.append(terms[-1])
 
-    def words_expression(self, text: str, marked: set[str]) -> list[str]:
-        """One expression per word: a compound matches split or joined, and a word matches
-        the joined form it makes with a neighbour."""
+    def words_expression(self, text: str, marked: set[str]) -> list[tuple[Expression, tuple[str, ...]]]:
+        """One expression per word, with its main terms: a compound matches split or joined,
+        and a word matches the joined form it makes with a neighbour."""
         tokens = WORD.findall(self.analyzer.normalize(text))
-        expressions = []
+        expressions: list[tuple[Expression, tuple[str, ...]]] = []
         for i, token in enumerate(tokens):
             terms, joined = self.analyzer.word_terms(token)
             if not terms:
@@ -136,8 +205,9 @@ class _Builder:
                 options.append(" ".join(split))
             options += self._joined_with_neighbours(tokens, i)
             marked.update(t for option in options for t in option.split())
-            quoted = [quote_term(o) for o in dict.fromkeys(options)]
-            expressions.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
+            distinct = [Terms(tuple(o.split())) for o in dict.fromkeys(options)]
+            expression = distinct[0] if len(distinct) == 1 else AnyOf(tuple(distinct))
+            expressions.append((expression, tuple(terms)))
         return expressions
 
     def _joined_with_neighbours(self, tokens: list[str], i: int) -> list[str]:
@@ -154,11 +224,10 @@ class _Builder:
         since, until = (parse_date(filters[k]) if k in filters else None for k in ("since", "until"))
         source = filters.get("source") or None
         if not self.positive:
-            return Query("", frozenset(), truncated=truncated, source=source, since=since, until=until)
-        match = " AND ".join([*self.positive, *self.boosters])
-        if self.negative:
-            match = f"({match}) NOT ({' OR '.join(self.negative)})"
-        return Query(match, frozenset(self.marked), tuple(self.prefixes), truncated, source, since, until)
+            return Query(None, frozenset(), truncated=truncated, source=source, since=since, until=until)
+        expression = AllOf((*self.positive, *self.boosters), tuple(self.negative))
+        return Query(expression, frozenset(self.marked), tuple(self.prefixes), truncated, source, since,
+                     until)
 
 
 def split_candidates(analyzer: Analyzer, raw: str) -> dict[str, list[tuple[str, str]]]:
