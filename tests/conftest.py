@@ -9,6 +9,7 @@ not installed and the variable unset, the PostgreSQL runs are skipped, saying wh
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import uuid
@@ -59,13 +60,9 @@ def postgres_server() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=ENGINES)
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
-    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of this test's own."""
-    if request.param == "sqlite":
-        yield tmp_path / "sokhan.db"
-        return
-    server = request.getfixturevalue("postgres_server")
+@contextlib.contextmanager
+def _schema(server: str) -> Iterator[str]:
+    """A schema of its own on ``server``, dropped after: the URL that uses it."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f"CREATE SCHEMA {schema}")
@@ -74,6 +71,27 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | P
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=ENGINES)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | Path]:
+    """A fresh, empty database: a SQLite file, or a PostgreSQL schema of this test's own."""
+    if request.param == "sqlite":
+        yield tmp_path / "sokhan.db"
+        return
+    with _schema(request.getfixturevalue("postgres_server")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def module_database(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | Path]:
+    """The same, shared by a module's tests (a corpus built once)."""
+    if request.param == "sqlite":
+        yield tmp_path_factory.mktemp("db") / "sokhan.db"
+        return
+    with _schema(request.getfixturevalue("postgres_server")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -38,17 +37,16 @@ def _statement(marker: str, phrase: str) -> str:
 
 
 @pytest.fixture
-async def variants_store(tmp_path: Path) -> AsyncIterator[tuple[Store, dict[str, int]]]:
-    """One article per spelling, named by a marker word only it contains."""
+async def variants_store(store: Store) -> tuple[Store, dict[str, int]]:
+    """One article per spelling, named by a marker word only it contains (on each engine)."""
     ids = {}
-    async with await Store.open(tmp_path / "v.db") as store:
-        ingestor = Ingestor(store)
-        for i, spelling in enumerate(dict.fromkeys(s for g in VARIANTS for s in g)):
-            result = await ingestor.ingest_text(_statement(f"نشانگر{i}", spelling),
-                                                Origin(OriginKind.TEXT, spelling))
-            assert result.article_id is not None, result.reason
-            ids[spelling] = result.article_id
-        yield store, ids
+    ingestor = Ingestor(store)
+    for i, spelling in enumerate(dict.fromkeys(s for g in VARIANTS for s in g)):
+        origin = Origin(OriginKind.TEXT, spelling)
+        result = await ingestor.ingest_text(_statement(f"نشانگر{i}", spelling), origin)
+        assert result.article_id is not None, result.reason
+        ids[spelling] = result.article_id
+    return store, ids
 
 
 @pytest.mark.parametrize(("written", "typed"), PAIRS)

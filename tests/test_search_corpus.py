@@ -24,9 +24,9 @@ Corpus = tuple[Store, list[tuple[NewsItem, int]]]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def corpus(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Corpus]:
-    path: Path = tmp_path_factory.mktemp("corpus") / "news.db"
-    async with await Store.open(path) as store:
+async def corpus(module_database: str | Path) -> AsyncIterator[Corpus]:
+    """The seeds and every ir-news article, once per engine."""
+    async with await Store.open(module_database) as store:
         ingestor = Ingestor(store)
         for seed in (SEED_000, SEED_003):
             await ingestor.ingest_file(seed)
