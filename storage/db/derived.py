@@ -47,7 +47,14 @@ def rebuild_stale(conn: Connection, analyzer: Callable[[], Analyzer], *,
                   analysis_version: int = ANALYSIS_VERSION) -> list[str]:
     """Rebuild what an older analyzer built; return the kinds rebuilt."""
     known = versions(conn)
-    rebuilt = []
+    rebuilt: list[str] = []
+    built = conn.execute("SELECT 1 FROM articles UNION ALL SELECT 1 FROM subscriptions LIMIT 1")
+    if built.fetchone() is None:
+        # Nothing was built: an empty database is as the current analyzer leaves it.
+        for name, version in ((ANALYSIS, analysis_version), (SEARCH, search_version)):
+            if known.get(name) != version:
+                _record(conn, name, version)
+        return rebuilt
     if known.get(ANALYSIS) != analysis_version:
         stored = articles.all_stored(conn)
         speakers.replace_all(conn, ((s.id, analyze(s.article)) for s in stored))
