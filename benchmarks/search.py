@@ -109,16 +109,19 @@ RAW_CAPPED = (
     "SELECT rowid, rank FROM (SELECT rowid, rank FROM articles_fts WHERE articles_fts MATCH ?"
     " ORDER BY rowid DESC LIMIT ?) ORDER BY rank LIMIT 6"
 )
-# The same two on PostgreSQL, with the weights storage.db.postgres.fts ranks by.
+# The same two on PostgreSQL, as storage.db.postgres.fts matches (``terms``) and ranks
+# (``head``, with its weights).
 RAW_ALL_PG = (
-    "SELECT s.article_id, ts_rank(CAST('{0.1, 0.1, 0.2, 1.0}' AS real[]), s.doc, t.q, 1) AS r"
-    " FROM (SELECT CAST(%s AS tsquery) AS q) t JOIN articles_search s ON s.doc @@ t.q"
+    "SELECT s.article_id, ts_rank(CAST('{0.1, 0.1, 0.2, 1.0}' AS real[]), s.head, t.q, 1) AS r"
+    " FROM (SELECT CAST(%s AS tsquery) AS q) t JOIN articles_search s ON s.terms @@ t.q"
     " ORDER BY r DESC LIMIT 6"
 )
 RAW_CAPPED_PG = (
-    "SELECT * FROM (SELECT s.article_id, ts_rank(CAST('{0.1, 0.1, 0.2, 1.0}' AS real[]), s.doc, t.q, 1) AS r"
-    " FROM (SELECT CAST(%s AS tsquery) AS q) t JOIN articles_search s ON s.doc @@ t.q"
-    " ORDER BY s.article_id DESC LIMIT %s) c ORDER BY r DESC LIMIT 6"
+    "WITH t AS (SELECT CAST(%s AS tsquery) AS q),"
+    " m AS MATERIALIZED (SELECT s.article_id FROM articles_search s, t WHERE s.terms @@ t.q)"
+    " SELECT s.article_id, ts_rank(CAST('{0.1, 0.1, 0.2, 1.0}' AS real[]), s.head, t.q, 1) AS r"
+    " FROM (SELECT article_id FROM m ORDER BY article_id DESC LIMIT %s) n"
+    " JOIN articles_search s ON s.article_id = n.article_id, t ORDER BY r DESC LIMIT 6"
 )
 
 

@@ -137,6 +137,15 @@ async def count(conn: ReadConnection, match: str, *, source: str | None = None,
     return int(row[0]) if row else 0
 
 
+async def total(conn: ReadConnection, rows: Sequence[Any], match: str, *, source: str | None = None,
+                since: dt.date | None = None, until: dt.date | None = None) -> int:
+    """``count`` for a page ``search`` gave: PostgreSQL's rows carry it (one pass over the
+    candidates for both), SQLite counts apart."""
+    if rows and is_postgres(conn):
+        return int(rows[0]["total"])
+    return await count(conn, match, source=source, since=since, until=until)
+
+
 async def search(conn: ReadConnection, match: str, *, limit: int, offset: int,
                  source: str | None = None, since: dt.date | None = None,
                  until: dt.date | None = None) -> list[Any]:

@@ -266,7 +266,7 @@ class Store:
                                             since=since, until=until)
             total = 0
             if rows or offset:
-                total = await fts.count(conn, match, source=normalized, since=since, until=until)
+                total = await fts.total(conn, rows, match, source=normalized, since=since, until=until)
         snippets = Snippets(analyzer)
         hits = tuple(self._hit(row, query, snippets) for row in rows[:limit])
         return SearchResults(hits, len(rows) > limit, truncated=query.truncated, total=total,

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from storage.search.analyzer import WORD, Analyzer
 from storage.text.dates import parse_date
@@ -58,10 +59,13 @@ class Terms(Expression):
         return quote_term(" ".join(self.terms)) + (" *" if self.prefix else "")
 
     def tsquery(self) -> str:
-        lexemes = [_lexeme(t) for t in self.terms]
+        # The PostgreSQL index holds each pair of neighbouring terms as one lexeme: a phrase is
+        # its pairs, and a prefix the last pair's (storage.db.postgres.fts).
+        lexemes = [_lexeme(t) for t in ([*self.terms] if len(self.terms) == 1 else
+                                        [f"{a} {b}" for a, b in pairwise(self.terms)])]
         if self.prefix:
             lexemes[-1] += ":*"
-        return lexemes[0] if len(lexemes) == 1 else "(" + " <-> ".join(lexemes) + ")"
+        return lexemes[0] if len(lexemes) == 1 else "(" + " & ".join(lexemes) + ")"
 
 
 @dataclass(frozen=True, slots=True)

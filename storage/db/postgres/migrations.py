@@ -208,6 +208,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         INSERT INTO send_budget (name) VALUES ('telegram') ON CONFLICT DO NOTHING;
     """),
+    Migration(3, "search terms apart from ranking", """
+        -- Matching reads only a vector of every term and adjacent pair, with no positions,
+        -- under the GIN index; the title and lead, positioned, rank the candidates. One
+        -- positioned vector of the whole text made every match read (and detoast) it all.
+        DROP TABLE articles_search;
+        CREATE TABLE articles_search (
+            article_id BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            terms TSVECTOR NOT NULL,
+            head TSVECTOR NOT NULL
+        );
+        CREATE INDEX articles_search_terms ON articles_search USING gin (terms);
+        -- Refilled by the search rebuild that opening the store does for a missing version.
+        DELETE FROM derived_versions WHERE name = 'search';
+    """),
 )
 
 _LEDGER = """
