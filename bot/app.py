@@ -41,9 +41,10 @@ from bot.context import BotData, SokhanContext
 from bot.feeds import FeedPoller
 from bot.handlers import admin, buttons, inline, subscriptions
 from bot.handlers.errors import error_handler
-from bot.limiter import PriorityRateLimiter
+from bot.limiter import DatabaseClock, PriorityRateLimiter
 from bot.logs import Redactor, log_to_file
 from bot.platform import Platform, PlatformBot, platform_for
+from bot.request import AiohttpRequest
 from bot.updates import FairUpdateProcessor
 from storage.db.store import Store
 from storage.ingest import Ingestor
@@ -64,6 +65,8 @@ WEBHOOK_SECRET = "webhook"  # noqa: S105
 LOCAL_LOG = "sokhan.log"  # beside the database, in local mode
 LOCAL_HISTORY = "terminal-history"
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# A worker's sends in flight at once: enough to keep 1,000 a second going.
+SENDER_CONCURRENCY = 64
 SokhanApp = Application[Any, SokhanContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 
@@ -85,14 +88,32 @@ async def _start_services(app: SokhanApp, settings: Settings, retry_base: float,
         await _set_commands(app, settings.admin_ids)
     if settings.channel_id:
         await _subscribe_channel(app, store, settings.channel_id)
-    data.broadcaster = Broadcaster(store, app.bot, codec, data.platform, retry_base=retry_base)
-    data.broadcaster.start()
+    data.broadcaster = _broadcaster(app, settings, store, codec, retry_base)
     await store.feeds.sync_config(settings.feeds)
     data.feeds = FeedPoller(store, ingestor, interval=settings.feed_interval, guard=guard,
-                            report=lambda text: _tell_admins(app, text), published=data.broadcaster.wake)
+                            report=lambda text: _tell_admins(app, text),
+                            published=data.broadcaster.wake if data.broadcaster else lambda: None)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_poll_feeds, interval=FEED_TICK, first=1, name="feeds")
         app.job_queue.run_repeating(_forget_old_keys, interval=KEY_CLEANUP_INTERVAL, first=60, name="keys")
+
+
+def _broadcaster(app: SokhanApp, settings: Settings, store: Store, codec: CallbackCodec,
+                 retry_base: float) -> Broadcaster | None:
+    """The bot's own sender, started (unless SOKHAN_BOT_SENDS=0 leaves bulletins to workers);
+    replies take their slots from the budget every sender shares."""
+    limiter = app.bot.rate_limiter
+    rate = settings.bulletin_rate if limiter else 0.0
+    clock = DatabaseClock()
+    if isinstance(limiter, PriorityRateLimiter):
+        limiter.share(lambda: store.deliveries.reserve(rate), store.deliveries.pause, clock)
+    if not settings.bot_sends:
+        return None
+    broadcaster = Broadcaster(store, app.bot, codec, app.bot_data.platform, rate=rate,
+                              paid=settings.paid_broadcast, lease=settings.broadcast_lease,
+                              retry_base=retry_base, clock=clock)
+    broadcaster.start()
+    return broadcaster
 
 
 async def _set_commands(app: SokhanApp, admin_ids: frozenset[int]) -> None:
@@ -161,6 +182,20 @@ def _limiter(settings: Settings) -> PriorityRateLimiter:
     rate = settings.broadcast_rate
     per, period = (rate / 10, 0.1) if rate >= 10 else (1.0, 1 / rate)
     return PriorityRateLimiter(overall_max_rate=per, overall_time_period=period, max_retries=RETRIES_ON_429)
+
+
+def build_sender(settings: Settings) -> PlatformBot:
+    """The bot as a ``sokhan worker`` sends with it: the bot process's token, API, platform and
+    defaults, over aiohttp, and no limiter (the shared schedule paces bulletins)."""
+    if not settings.bot_token:
+        raise ValueError("a sender needs TELEGRAM_BOT_TOKEN")
+    api = settings.api_base_url
+    platform = platform_for(settings.platform, api)
+    markup = platform.markup
+    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW) if markup else None
+    return PlatformBot(settings.bot_token, base_url=api, base_file_url=_files(api), defaults=defaults,
+                       platform=platform, request=AiohttpRequest(SENDER_CONCURRENCY),
+                       get_updates_request=AiohttpRequest(1))
 
 
 def build_application(settings: Settings, *, token: str | None = None, base_url: str | None = None,

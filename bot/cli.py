@@ -1,4 +1,4 @@
-"""The ``sokhan`` command line: ingest, analyze, list, show and run.
+"""The ``sokhan`` command line: ingest, analyze, list, show, find, quotes, summary, worker and run.
 
 Results go to stdout (JSON Lines with ``--json``); diagnostics go to stderr.
 Exit status: 0 on success, 1 when a requested article does not exist, 2 when an
@@ -243,6 +243,23 @@ def start_bot(settings: Settings, out: TextIO, redactor: Redactor | None = None)
     return EXIT_OK
 
 
+def work(settings: Settings, name: str | None) -> int:
+    """``sokhan worker``: send bulletins until SIGTERM or SIGINT, beside the bot or instead of it."""
+    if not settings.bot_token:
+        print("sokhan: a worker sends through the Bot API: set TELEGRAM_BOT_TOKEN", file=sys.stderr)
+        return EXIT_REJECTED
+    from telegram.error import InvalidToken
+
+    from bot.worker import run_worker
+
+    try:
+        asyncio.run(run_worker(settings, name=name))
+    except InvalidToken:  # its message quotes the token whole
+        print("sokhan: the Bot API refused TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
 def _count(text: str) -> int:
     """A limit or offset on the command line: a whole number, none negative or too large."""
     value = parse_count(text, low=0, high=MAX_NUMBER)
@@ -307,6 +324,8 @@ def _parser() -> argparse.ArgumentParser:
     said.add_argument("--json", action="store_true", help="a JSON array of quotes")
     summarized = commands.add_parser("summary", parents=[common, as_json], help="an article's summary")
     summarized.add_argument("id", type=_id)
+    worker = commands.add_parser("worker", parents=[common], help="send bulletins, any number beside the bot")
+    worker.add_argument("--name", help="its name in the outbox (default: host, pid and a random part)")
     main_job = commands.add_parser("run", parents=[common], help="the main job: the bot")
     main_job.add_argument("--once", action="store_true", help="load the seeds, show them, and exit")
     return parser
@@ -347,6 +366,8 @@ def _command(args: argparse.Namespace, settings: Settings, redactor: Redactor, o
             return asyncio.run(quotes(settings, args.name, args.limit, args.offset, args.json, out))
         case "summary":
             return asyncio.run(summary(settings, args.id, args.json, out))
+        case "worker":
+            return work(settings, args.name)
         case _:
             asyncio.run(run(settings, out))
             return EXIT_OK if args.once else start_bot(settings, out, redactor)

@@ -19,6 +19,8 @@ from storage.sources.fetch import check_feed_url
 DEFAULT_DB = Path("data/sokhan.db")
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+# Messages a second Telegram allows bulletins sent with allow_paid_broadcast.
+PAID_BROADCAST_RATE = 1000.0
 _LINE = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<value>.*?)\s*$")
 
 
@@ -143,6 +145,17 @@ class Settings:
     feeds_allow_private: bool = False
     # Messages per second for the whole bot: Telegram allows about 30 without paid broadcasts.
     broadcast_rate: float = 30.0
+    # Bulletins with allow_paid_broadcast (paid in Stars), at up to 1,000 a second.
+    paid_broadcast: bool = False
+    # Seconds a sender holds the deliveries it claimed; a dead sender's are taken over after it.
+    broadcast_lease: float = 60.0
+    # Whether the bot process sends bulletins too, beside any `sokhan worker`s.
+    bot_sends: bool = True
+
+    @property
+    def bulletin_rate(self) -> float:
+        """Bulletins a second, all senders together."""
+        return PAID_BROADCAST_RATE if self.paid_broadcast else self.broadcast_rate
 
     @property
     def database(self) -> str | Path:
@@ -179,4 +192,7 @@ def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None 
         feed_interval=_number("SOKHAN_FEED_INTERVAL", get("SOKHAN_FEED_INTERVAL") or "600", 60, 86400),
         feeds_allow_private=_flag("SOKHAN_FEEDS_ALLOW_PRIVATE", get("SOKHAN_FEEDS_ALLOW_PRIVATE")),
         broadcast_rate=_number("SOKHAN_BROADCAST_RATE", get("SOKHAN_BROADCAST_RATE") or "30", 1, 1000),
+        paid_broadcast=_flag("SOKHAN_PAID_BROADCAST", get("SOKHAN_PAID_BROADCAST")),
+        broadcast_lease=_number("SOKHAN_BROADCAST_LEASE", get("SOKHAN_BROADCAST_LEASE") or "60", 10, 3600),
+        bot_sends=_flag("SOKHAN_BOT_SENDS", get("SOKHAN_BOT_SENDS") or "1"),
     )

@@ -337,3 +337,46 @@ class Feed:
     @property
     def from_config(self) -> bool:
         return self.added_by == "config"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Deliveries a sender holds for the length of its lease, and when each may go.
+
+    The i-th delivery goes ``start + i * spacing`` seconds after the claim (spacing 0: no
+    rate limit). With nothing taken, ``wait`` says how long until claiming is worth trying
+    again (a retry or a lease running out; None: none is known), and ``limited`` that the
+    rate limit or a flood wait held it back, not an empty outbox.
+    """
+
+    deliveries: tuple[Delivery, ...] = ()
+    start: float = 0.0
+    spacing: float = 0.0
+    wait: float | None = None
+    limited: bool = False
+    # The database's clock at the claim (a Unix time): the times above count from it. On
+    # SQLite it is this host's clock (``host_clock``), on PostgreSQL the server's.
+    clock: float = 0.0
+    host_clock: bool = True
+
+
+class OutcomeKind(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # pending again after ``delay``; ``count`` says whether it was a failed attempt
+    FAILED = "failed"
+    RELEASED = "released"  # given back unsent (a sender stopping, a chat moved): due again at once
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one claimed delivery, as a sender records it."""
+
+    kind: OutcomeKind
+    delivery_id: int
+    chat_id: int = 0
+    message_id: int | None = None
+    error: str | None = None
+    delay: float = 0.0  # seconds from the recording until a retried delivery is due
+    count: bool = True
+    # Seconds the chat must then rest before its next message (a group's 20 a minute).
+    rest: float = 0.0

@@ -223,6 +223,10 @@ class Methods:
             extra["link_preview_options"] = preview
         world = self._world
         record = world.store(chat, world.bot, content | extra, raw_text=raw_text, parse_mode=parse_mode)
+        # Paid broadcasts lift the 30 a second for a fee in Stars; nothing else tells them apart.
+        if params.flag("allow_paid_broadcast"):
+            record.paid_broadcast = True
+            world.paid_total += 1
         return record.json
 
     def _reply_target(self, chat: LocalChat, params: Params) -> Record | None:

@@ -92,6 +92,7 @@ class SentMessage:
     edited: bool = False
     from_bot: bool = True
     inline_message_id: str | None = None
+    paid_broadcast: bool = False  # sent with allow_paid_broadcast (Telegram bills it in Stars)
 
     @property
     def flat_buttons(self) -> list[Button]:

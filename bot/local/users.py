@@ -424,6 +424,10 @@ class Simulation:
         """``bot_message_count`` summed over every chat, in O(1): the progress of a broadcast."""
         return self._world.bot_total
 
+    def total_paid_messages(self) -> int:
+        """How many of the bot's messages went with ``allow_paid_broadcast``, in O(1)."""
+        return self._world.paid_total
+
     def last_user_message_id(self, chat_id: int) -> int:
         bot_id = self._world.bot.id
         ids = [r.message_id for r in self._world.messages.get(chat_id, {}).values() if r.sender_id != bot_id]

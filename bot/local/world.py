@@ -67,6 +67,7 @@ class Record:
     via_bot: bool = False
     edited: bool = False
     inline_message_id: str | None = None
+    paid_broadcast: bool = False  # sent with allow_paid_broadcast
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ def sent_message(record: Record, bot_id: int) -> SentMessage:
         edited=record.edited,
         from_bot=record.sender_id == bot_id,
         inline_message_id=record.inline_message_id,
+        paid_broadcast=record.paid_broadcast,
     )
 
 
@@ -170,6 +172,7 @@ class World:
         self.messages: dict[int, dict[int, Record]] = {}
         self.bot_counts: dict[int, int] = {}
         self.bot_total = 0
+        self.paid_total = 0  # the bot's messages sent with allow_paid_broadcast
         self._next_message_id: dict[int, int] = {}
         self.inline_messages: dict[str, Record] = {}
         self.updates: list[tuple[int, str, dict[str, Any]]] = []  # (update_id, kind, payload)

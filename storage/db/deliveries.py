@@ -9,12 +9,13 @@ outbox is durable, a restart resumes where the last run stopped.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+import time
+from collections.abc import Collection, Iterable, Sequence
 
 from storage.analysis.quotes import Match, match
 from storage.db import fts
-from storage.db.types import Connection, Database
-from storage.models import Article, Delivery, Reason, SubscriptionKind
+from storage.db.types import Connection, Database, is_postgres
+from storage.models import Article, Claim, Delivery, Outcome, OutcomeKind, Reason, SubscriptionKind
 
 # A speaker subscription follows a name, a title or a surname, not any word in a title.
 _FOLLOW_MATCHES = (Match.EXACT, Match.SURNAME)
@@ -84,6 +85,162 @@ def _reasons(kind: str | None, label: str | None, more: str | None) -> tuple[Rea
     return first + tuple(others)
 
 
+# -- several senders -------------------------------------------------------------------
+#
+# Any number of senders (the bot, ``sokhan worker``s) share the outbox. A sender claims a
+# batch in one write: the rows are leased to it (their due pushed to the lease's end), so no
+# other sender takes them unless the lease runs out, which only a sender that died lets
+# happen. Only a chat's oldest pending delivery can be claimed, and it stays pending while it
+# is sent: a chat's bulletins go in order and one at a time, whoever sends them. One row of
+# send_budget is the rate limit every sender keeps: the next free send slot, handed out in
+# order, and the end of a flood wait.
+
+_BUDGET = "telegram"
+# Slots a little more than 1/rate apart, so that any second holds SLACK seconds to spare: a
+# message sent a few milliseconds late (a busy event loop, the network on its way) then never
+# makes a second with one message too many. 0.02 still let 31 through now and then, counted
+# at the receiving end (benchmarks/broadcast.py --kill-after).
+SLACK = 0.04
+_CLAIMABLE = """
+    SELECT d.id FROM deliveries d JOIN subscribers c ON c.chat_id = d.chat_id
+    WHERE d.status = 'pending' AND d.due <= :now AND c.send_after <= :now
+    AND NOT EXISTS (SELECT 1 FROM deliveries e
+                    WHERE e.chat_id = d.chat_id AND e.status = 'pending' AND e.id < d.id)
+    ORDER BY d.due, d.id LIMIT :limit
+"""
+_LEASE = """
+    UPDATE deliveries SET claimed_by = :worker, due = :until
+    WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(:ids))
+"""
+_CLAIMED = """
+    SELECT d.id, d.article_id, d.chat_id, c.chat_type, d.attempts, s.kind, s.label,
+        (SELECT json_group_array(json_array(x.kind, x.label)) FROM delivery_reasons r
+         JOIN subscriptions x ON x.id = r.subscription_id WHERE r.delivery_id = d.id) AS more
+    FROM deliveries d JOIN subscribers c ON c.chat_id = d.chat_id
+    LEFT JOIN subscriptions s ON s.id = d.subscription_id
+    WHERE d.id IN (SELECT CAST(value AS BIGINT) FROM json_each(:ids))
+    ORDER BY d.due, d.id
+"""
+# When the earliest pending delivery that is not claimable yet may be (its retry, its lease
+# or its group's rest ending); one due now but held (its chat busy) is freed by an outcome.
+_NEXT_CHANCE = """
+    SELECT min(CASE WHEN c.send_after > d.due THEN c.send_after ELSE d.due END)
+    FROM deliveries d JOIN subscribers c ON c.chat_id = d.chat_id
+    WHERE d.status = 'pending' AND (d.due > :now OR c.send_after > :now)
+"""
+_OUTCOMES = {
+    OutcomeKind.SENT: "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, message_id = ?,"
+                      " error = NULL, claimed_by = NULL, sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+                      " WHERE id = ?",
+    # Only while pending: a chat marked unreachable meanwhile has had its queue dropped.
+    OutcomeKind.RETRY: "UPDATE deliveries SET due = ?, error = ?, attempts = attempts + ?, claimed_by = NULL"
+                       " WHERE id = ? AND status = 'pending'",
+    OutcomeKind.FAILED: "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = ?,"
+                        " claimed_by = NULL WHERE id = ?",
+    OutcomeKind.RELEASED: "UPDATE deliveries SET due = ?, claimed_by = NULL"
+                          " WHERE id = ? AND status = 'pending'",
+}
+
+
+def _clock(conn: Connection) -> float:
+    """Now, as a Unix time: the database's clock on PostgreSQL, which senders on several
+    machines share; on SQLite every sender shares the file, so the host's clock."""
+    if is_postgres(conn):
+        return float(conn.execute("SELECT extract(epoch from clock_timestamp())").fetchone()[0])
+    return time.time()
+
+
+def _budget(conn: Connection, lock: bool) -> tuple[float, float]:
+    """The next free send slot and the end of the flood wait; ``lock`` holds the row (on
+    PostgreSQL; SQLite's BEGIN IMMEDIATE holds the whole file already) until the commit."""
+    sql = "SELECT next_slot, paused_until FROM send_budget WHERE name = ?"
+    if lock and is_postgres(conn):
+        sql += " FOR UPDATE"
+    row = conn.execute(sql, (_BUDGET,)).fetchone()
+    return (float(row[0]), float(row[1])) if row else (0.0, 0.0)
+
+
+def claim(conn: Connection, worker: str, limit: int, *, lease: float, rate: float = 0.0,
+          horizon: float = 0.25) -> Claim:
+    """Lease up to ``limit`` due deliveries to ``worker`` for ``lease`` seconds, and, at
+    ``rate`` messages a second (0: no limit), a send slot for each within ``horizon`` seconds."""
+    now, host = _clock(conn), not is_postgres(conn)
+    next_slot, paused_until = _budget(conn, lock=rate > 0)
+    if paused_until > now:  # Telegram asked every sender to wait
+        return Claim(wait=paused_until - now, limited=True, clock=now, host_clock=host)
+    start = max(now, next_slot) if rate > 0 else now
+    spacing = (1 + SLACK) / rate if rate > 0 else 0.0
+    if rate > 0:
+        # Slots are handed out only a little ahead: a reply asking for one waits at most
+        # that long behind bulletins.
+        if start > now + horizon:
+            return Claim(wait=start - horizon - now, limited=True, clock=now, host_clock=host)
+        limit = min(limit, int((now + horizon - start) / spacing) + 1)
+    sql = _CLAIMABLE + (" FOR UPDATE OF d SKIP LOCKED" if is_postgres(conn) else "")
+    ids = [row[0] for row in conn.execute(sql, {"now": now, "limit": max(1, limit)})]
+    if not ids:
+        row = conn.execute(_NEXT_CHANCE, {"now": now}).fetchone()
+        return Claim(wait=None if row is None or row[0] is None else max(0.0, float(row[0]) - now),
+                     clock=now, host_clock=host)
+    taken = json.dumps(ids)
+    conn.execute(_LEASE, {"worker": worker, "until": now + lease, "ids": taken})
+    deliveries = tuple(
+        Delivery(row["id"], row["article_id"], row["chat_id"], row["chat_type"], row["attempts"],
+                 _reasons(row["kind"], row["label"], row["more"]))
+        for row in conn.execute(_CLAIMED, {"ids": taken}))
+    if rate <= 0:
+        return Claim(deliveries, clock=now, host_clock=host)
+    conn.execute("UPDATE send_budget SET next_slot = ? WHERE name = ?", (start + len(ids) * spacing, _BUDGET))
+    return Claim(deliveries, start=start - now, spacing=spacing, clock=now, host_clock=host)
+
+
+def record(conn: Connection, outcomes: Iterable[Outcome]) -> None:
+    """Write what became of claimed deliveries, each kind in one statement."""
+    now = _clock(conn)
+    rows: dict[OutcomeKind, list[tuple[object, ...]]] = {kind: [] for kind in OutcomeKind}
+    rests = []
+    for o in outcomes:
+        match o.kind:
+            case OutcomeKind.SENT:
+                rows[o.kind].append((o.message_id, o.delivery_id))
+            case OutcomeKind.RETRY:
+                rows[o.kind].append((now + o.delay, o.error, int(o.count), o.delivery_id))
+            case OutcomeKind.FAILED:
+                rows[o.kind].append((o.error, o.delivery_id))
+            case OutcomeKind.RELEASED:
+                rows[o.kind].append((now + o.delay, o.delivery_id))
+        if o.rest > 0:
+            rests.append((now + o.rest, o.chat_id))
+    for kind, params in rows.items():
+        if params:
+            conn.executemany(_OUTCOMES[kind], params)
+    if rests:
+        conn.executemany("UPDATE subscribers SET send_after = ? WHERE chat_id = ?", rests)
+
+
+def pause(conn: Connection, seconds: float) -> None:
+    """Telegram's flood wait: no sender sends for ``seconds`` from now."""
+    until = _clock(conn) + seconds
+    conn.execute("UPDATE send_budget SET paused_until = CASE WHEN paused_until < :until THEN :until"
+                 " ELSE paused_until END WHERE name = :name", {"until": until, "name": _BUDGET})
+
+
+def reserve(conn: Connection, rate: float) -> tuple[float, float, bool]:
+    """One send slot at ``rate`` a second, for a message other than a bulletin (a reply):
+    the database's clock now, the slot's time on it, and whether that clock is the host's."""
+    now = _clock(conn)
+    next_slot, paused_until = _budget(conn, lock=True)
+    start = max(now, next_slot, paused_until)
+    conn.execute("UPDATE send_budget SET next_slot = ? WHERE name = ?", (start + (1 + SLACK) / rate, _BUDGET))
+    return now, start, not is_postgres(conn)
+
+
+def release(conn: Connection, worker: str) -> int:
+    """Give back whatever ``worker`` still holds, due at once: a sender stopping cleanly."""
+    return conn.execute("UPDATE deliveries SET due = ?, claimed_by = NULL"
+                        " WHERE claimed_by = ? AND status = 'pending'", (_clock(conn), worker)).rowcount
+
+
 class Deliveries:
     """The outbox as the broadcast worker uses it: what is due, and each outcome."""
 
@@ -125,35 +282,38 @@ class Deliveries:
             row = await cursor.fetchone()
         return float(row[0]) if row and row[0] is not None else None
 
-    # Each outcome is one statement in a write of its own, recorded as soon as it is known.
+    async def claim(self, worker: str, limit: int, *, lease: float, rate: float = 0.0,
+                    horizon: float = 0.25) -> Claim:
+        """See ``claim``: one write for a whole batch."""
+        return await self._db.write(lambda conn: claim(conn, worker, limit, lease=lease, rate=rate,
+                                                       horizon=horizon))
+
+    async def record(self, outcomes: Sequence[Outcome]) -> None:
+        """See ``record``: one write for a whole batch of outcomes."""
+        if outcomes:
+            await self._db.write(lambda conn: record(conn, outcomes))
+
+    async def pause(self, seconds: float) -> None:
+        await self._db.write(lambda conn: pause(conn, seconds))
+
+    async def reserve(self, rate: float) -> tuple[float, float, bool]:
+        return await self._db.write(lambda conn: reserve(conn, rate))
+
+    async def release(self, worker: str) -> int:
+        return await self._db.write(lambda conn: release(conn, worker))
+
+    # One outcome at a time, for whoever records a single one.
 
     async def sent(self, delivery_id: int, message_id: int | None) -> None:
-        await self._write(
-            "UPDATE deliveries SET status = 'sent', attempts = attempts + 1, message_id = ?, error = NULL,"
-            " sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-            message_id, delivery_id,
-        )
+        await self.record([Outcome(OutcomeKind.SENT, delivery_id, message_id=message_id)])
 
     async def retry(self, delivery_id: int, due: float, error: str, *, count: bool = True) -> None:
         """Try again at ``due``; ``count=False`` for a flood wait, which is no failure."""
-        await self._write(
-            "UPDATE deliveries SET due = ?, error = ?, attempts = attempts + ?"
-            " WHERE id = ? AND status = 'pending'",
-            due, error, int(count), delivery_id,
-        )
+        await self.record([Outcome(OutcomeKind.RETRY, delivery_id, error=error, delay=due - time.time(),
+                                   count=count)])
 
     async def failed(self, delivery_id: int, error: str) -> None:
-        await self._write(
-            "UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?",
-            error, delivery_id,
-        )
-
-    async def _write(self, sql: str, *params: object) -> None:
-        def run(conn: Connection) -> None:
-            conn.execute(sql, params)
-
-        # One statement is its own transaction: no BEGIN and COMMIT around it.
-        await self._db.write(run, transaction=False)
+        await self.record([Outcome(OutcomeKind.FAILED, delivery_id, error=error)])
 
     async def counts(self, article_id: int | None = None) -> dict[str, int]:
         """Deliveries by status, for one article or all."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -326,6 +327,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             file_id TEXT NOT NULL
         ) STRICT;
     """),
+    Migration(11, "several senders", """
+        -- Who holds a delivery while it is sent (a sender's name); its due is then the end of
+        -- the claim's lease, so a claim whose sender died is taken over once that passes.
+        ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+        -- Groups and channels take 20 messages a minute: a chat's next bulletin waits till then
+        -- (a Unix time), whichever sender sends it.
+        ALTER TABLE subscribers ADD COLUMN send_after REAL NOT NULL DEFAULT 0;
+        -- The one rate limit all senders keep: the next free send slot, and the end of a
+        -- flood wait Telegram asked for (Unix times).
+        CREATE TABLE IF NOT EXISTS send_budget (
+            name TEXT PRIMARY KEY,
+            next_slot REAL NOT NULL DEFAULT 0,
+            paused_until REAL NOT NULL DEFAULT 0
+        ) STRICT;
+        INSERT INTO send_budget (name) VALUES ('telegram') ON CONFLICT DO NOTHING;
+    """),
 )
 
 _LEDGER = """
@@ -347,6 +364,20 @@ def statements(script: str) -> Iterator[str]:
             pending = ""
     if pending.strip():
         raise ValueError(f"incomplete SQL statement: {pending.strip()[:60]}")
+
+
+_ADD_COLUMN = re.compile(r"ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.I)
+
+
+def _column_exists(conn: sqlite3.Connection, statement: str) -> bool:
+    """An ADD COLUMN whose column is there already: SQLite has no IF NOT EXISTS for it, and a
+    ledger restored from an older copy must replay without failing."""
+    code = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
+    found = _ADD_COLUMN.match(code.lstrip())
+    if found is None:
+        return False
+    table, column = found.groups()
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
 
 Hook = Callable[[sqlite3.Connection], None]
@@ -387,7 +418,8 @@ def _apply(conn: sqlite3.Connection, migration: Migration, reindex: Hook | None,
             conn.execute("ROLLBACK")
             return False
         for statement in statements(migration.sql):
-            conn.execute(statement)
+            if not _column_exists(conn, statement):
+                conn.execute(statement)
         if migration.reindex and reindex is not None:
             reindex(conn)
         if migration.analyze and analyze is not None:
