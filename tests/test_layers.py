@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGES = ("bot", "storage")
-IO_LIBRARIES = ("sqlite3", "aiosqlite", "httpx", "telegram", "feedparser", "tornado")
+IO_LIBRARIES = ("sqlite3", "aiosqlite", "psycopg", "httpx", "aiohttp", "telegram", "feedparser", "tornado")
 
 
 def _module_name(path: Path) -> str:
