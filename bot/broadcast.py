@@ -34,7 +34,6 @@ import random
 import re
 import secrets
 import socket
-import time
 from collections import OrderedDict
 from typing import Any
 
@@ -181,10 +180,9 @@ class Broadcaster:
             # Refill in batches: one claim per message would cost as much as the send.
             await self._idle(self._idle_poll)
             return
-        asked = time.time()
         claim = await self._store.deliveries.claim(self.name, free, lease=self._lease, rate=self._rate,
                                                    horizon=HORIZON)
-        self._clock.observe(claim.clock, asked, time.time(), host=claim.host_clock)
+        self._clock.observe(claim.clock, *claim.read_at, host=claim.host_clock)
         if not claim.deliveries:
             # Held by the rate limit or a flood wait: new deliveries would not go sooner.
             if claim.limited and claim.wait is not None:

@@ -358,6 +358,8 @@ class Claim:
     # SQLite it is this host's clock (``host_clock``), on PostgreSQL the server's.
     clock: float = 0.0
     host_clock: bool = True
+    # This host's time.time() just before and just after that clock was read.
+    read_at: tuple[float, float] = (0.0, 0.0)
 
 
 class OutcomeKind(StrEnum):

@@ -164,24 +164,28 @@ def claim(conn: Connection, worker: str, limit: int, *, lease: float, rate: floa
           horizon: float = 0.25) -> Claim:
     """Lease up to ``limit`` due deliveries to ``worker`` for ``lease`` seconds, and, at
     ``rate`` messages a second (0: no limit), a send slot for each within ``horizon`` seconds."""
+    # The clock read alone, bracketed by this host's: the claim's own round trip (queued
+    # behind other writes) would place the two clocks tens of milliseconds apart.
+    before = time.time()
     now, host = _clock(conn), not is_postgres(conn)
+    read = (before, time.time())
     next_slot, paused_until = _budget(conn, lock=rate > 0)
     if paused_until > now:  # Telegram asked every sender to wait
-        return Claim(wait=paused_until - now, limited=True, clock=now, host_clock=host)
+        return Claim(wait=paused_until - now, limited=True, clock=now, host_clock=host, read_at=read)
     start = max(now, next_slot) if rate > 0 else now
     spacing = (1 + SLACK) / rate if rate > 0 else 0.0
     if rate > 0:
         # Slots are handed out only a little ahead: a reply asking for one waits at most
         # that long behind bulletins.
         if start > now + horizon:
-            return Claim(wait=start - horizon - now, limited=True, clock=now, host_clock=host)
+            return Claim(wait=start - horizon - now, limited=True, clock=now, host_clock=host, read_at=read)
         limit = min(limit, int((now + horizon - start) / spacing) + 1)
     sql = _CLAIMABLE + (" FOR UPDATE OF d SKIP LOCKED" if is_postgres(conn) else "")
     ids = [row[0] for row in conn.execute(sql, {"now": now, "limit": max(1, limit)})]
     if not ids:
         row = conn.execute(_NEXT_CHANCE, {"now": now}).fetchone()
         return Claim(wait=None if row is None or row[0] is None else max(0.0, float(row[0]) - now),
-                     clock=now, host_clock=host)
+                     clock=now, host_clock=host, read_at=read)
     taken = json.dumps(ids)
     conn.execute(_LEASE, {"worker": worker, "until": now + lease, "ids": taken})
     deliveries = tuple(
@@ -189,9 +193,9 @@ def claim(conn: Connection, worker: str, limit: int, *, lease: float, rate: floa
                  _reasons(row["kind"], row["label"], row["more"]))
         for row in conn.execute(_CLAIMED, {"ids": taken}))
     if rate <= 0:
-        return Claim(deliveries, clock=now, host_clock=host)
+        return Claim(deliveries, clock=now, host_clock=host, read_at=read)
     conn.execute("UPDATE send_budget SET next_slot = ? WHERE name = ?", (start + len(ids) * spacing, _BUDGET))
-    return Claim(deliveries, start=start - now, spacing=spacing, clock=now, host_clock=host)
+    return Claim(deliveries, start=start - now, spacing=spacing, clock=now, host_clock=host, read_at=read)
 
 
 def record(conn: Connection, outcomes: Iterable[Outcome]) -> None:
