@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Collection, Iterable, Sequence
+from typing import Any
 
 from storage.analysis.quotes import Match, match
 from storage.db import fts
@@ -101,26 +102,31 @@ _BUDGET = "telegram"
 # makes a second with one message too many. 0.02 still let 31 through now and then, counted
 # at the receiving end (benchmarks/broadcast.py --kill-after).
 SLACK = 0.04
-_CLAIMABLE = """
+# A chat's bulletins go in order: none overtakes an earlier one still pending (a retry).
+_OLDEST_OF_ITS_CHAT = """NOT EXISTS (SELECT 1 FROM deliveries e
+                    WHERE e.chat_id = d.chat_id AND e.status = 'pending' AND e.id < d.id)"""
+_CLAIMABLE = f"""
     SELECT d.id FROM deliveries d JOIN subscribers c ON c.chat_id = d.chat_id
     WHERE d.status = 'pending' AND d.due <= :now AND c.send_after <= :now
-    AND NOT EXISTS (SELECT 1 FROM deliveries e
-                    WHERE e.chat_id = d.chat_id AND e.status = 'pending' AND e.id < d.id)
+    AND {_OLDEST_OF_ITS_CHAT}
     ORDER BY d.due, d.id LIMIT :limit
-"""
+"""  # noqa: S608 - only our own fragments
 _LEASE = """
     UPDATE deliveries SET claimed_by = :worker, due = :until
     WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(:ids))
 """
-_CLAIMED = """
+# Deliveries as a sender needs them (``_delivery``): the chat's type and every reason.
+_DELIVERIES = """
     SELECT d.id, d.article_id, d.chat_id, c.chat_type, d.attempts, s.kind, s.label,
         (SELECT json_group_array(json_array(x.kind, x.label)) FROM delivery_reasons r
          JOIN subscriptions x ON x.id = r.subscription_id WHERE r.delivery_id = d.id) AS more
     FROM deliveries d JOIN subscribers c ON c.chat_id = d.chat_id
     LEFT JOIN subscriptions s ON s.id = d.subscription_id
+"""
+_CLAIMED = _DELIVERIES + """
     WHERE d.id IN (SELECT CAST(value AS BIGINT) FROM json_each(:ids))
     ORDER BY d.due, d.id
-"""
+"""  # noqa: S608 - only our own fragments
 # When the earliest pending delivery that is not claimable yet may be (its retry, its lease
 # or its group's rest ending); one due now but held (its chat busy) is freed by an outcome.
 _NEXT_CHANCE = """
@@ -140,6 +146,12 @@ _OUTCOMES = {
     OutcomeKind.RELEASED: "UPDATE deliveries SET due = ?, claimed_by = NULL"
                           " WHERE id = ? AND status = 'pending'",
 }
+
+
+def _delivery(row: Any) -> Delivery:
+    """A row of ``_DELIVERIES``."""
+    return Delivery(row["id"], row["article_id"], row["chat_id"], row["chat_type"], row["attempts"],
+                    _reasons(row["kind"], row["label"], row["more"]))
 
 
 def _clock(conn: Connection) -> float:
@@ -188,10 +200,7 @@ def claim(conn: Connection, worker: str, limit: int, *, lease: float, rate: floa
                      clock=now, host_clock=host, read_at=read)
     taken = json.dumps(ids)
     conn.execute(_LEASE, {"worker": worker, "until": now + lease, "ids": taken})
-    deliveries = tuple(
-        Delivery(row["id"], row["article_id"], row["chat_id"], row["chat_type"], row["attempts"],
-                 _reasons(row["kind"], row["label"], row["more"]))
-        for row in conn.execute(_CLAIMED, {"ids": taken}))
+    deliveries = tuple(_delivery(row) for row in conn.execute(_CLAIMED, {"ids": taken}))
     if rate <= 0:
         return Claim(deliveries, clock=now, host_clock=host, read_at=read)
     conn.execute("UPDATE send_budget SET next_slot = ? WHERE name = ?", (start + len(ids) * spacing, _BUDGET))
@@ -255,28 +264,13 @@ class Deliveries:
         """Pending deliveries whose time has come, oldest first, at most one per chat and
         none for the ``busy`` chats (one message in flight per chat keeps bulletins in order)."""
         async with self._db.read() as conn, conn.execute(
-            "SELECT d.id, d.article_id, d.chat_id, c.chat_type, d.attempts, s.kind, s.label,"
-            " (SELECT json_group_array(json_array(x.kind, x.label)) FROM delivery_reasons r"
-            "  JOIN subscriptions x ON x.id = r.subscription_id WHERE r.delivery_id = d.id) AS more"
-            " FROM deliveries d JOIN subscribers c USING (chat_id)"
-            " LEFT JOIN subscriptions s ON s.id = d.subscription_id"
-            " WHERE d.status = 'pending' AND d.due <= ?"
+            _DELIVERIES + " WHERE d.status = 'pending' AND d.due <= ?"  # noqa: S608 - only our own fragments
             " AND d.chat_id NOT IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
-            # A chat's bulletins go in order: none overtakes an earlier one waiting to retry.
-            " AND NOT EXISTS (SELECT 1 FROM deliveries e"
-            "  WHERE e.chat_id = d.chat_id AND e.status = 'pending' AND e.id < d.id)"
-            " ORDER BY d.due, d.id LIMIT ?",
+            f" AND {_OLDEST_OF_ITS_CHAT} ORDER BY d.due, d.id LIMIT ?",
             (now, json.dumps(list(busy)), max(1, limit)),
         ) as cursor:
-            rows = await cursor.fetchall()
-        seen: set[int] = set()
-        deliveries = []
-        for row in rows:
-            if row["chat_id"] not in seen:
-                seen.add(row["chat_id"])
-                deliveries.append(Delivery(row["id"], row["article_id"], row["chat_id"], row["chat_type"],
-                                           row["attempts"], _reasons(row["kind"], row["label"], row["more"])))
-        return deliveries
+            # The oldest pending delivery of each chat only: one per chat.
+            return [_delivery(row) for row in await cursor.fetchall()]
 
     async def next_due(self) -> float | None:
         """When the earliest pending delivery falls due (Unix time), or None."""
