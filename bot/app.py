@@ -44,7 +44,6 @@ from bot.handlers.errors import error_handler
 from bot.limiter import DatabaseClock, PriorityRateLimiter
 from bot.logs import Redactor, log_to_file
 from bot.platform import Platform, PlatformBot, platform_for
-from bot.request import AiohttpRequest
 from bot.updates import FairUpdateProcessor
 from storage.db.store import Store
 from storage.ingest import Ingestor
@@ -109,7 +108,7 @@ def _broadcaster(app: SokhanApp, settings: Settings, store: Store, codec: Callba
         limiter.share(lambda: store.deliveries.reserve(rate), store.deliveries.pause, clock)
     if not settings.bot_sends:
         return None
-    broadcaster = Broadcaster(store, app.bot, codec, app.bot_data.platform, rate=rate,
+    broadcaster = Broadcaster(store, app.bot, codec, rate=rate,
                               paid=settings.paid_broadcast, lease=settings.broadcast_lease,
                               retry_base=retry_base, clock=clock)
     broadcaster.start()
@@ -184,18 +183,23 @@ def _limiter(settings: Settings) -> PriorityRateLimiter:
     return PriorityRateLimiter(overall_max_rate=per, overall_time_period=period, max_retries=RETRIES_ON_429)
 
 
+def _defaults(platform: Platform) -> Defaults | None:
+    """Every message is HTML with its text escaped, and never previews a link; Bale takes neither."""
+    return Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW) if platform.markup else None
+
+
 def build_sender(settings: Settings) -> PlatformBot:
     """The bot as a ``sokhan worker`` sends with it: the bot process's token, API, platform and
     defaults, over aiohttp, and no limiter (the shared schedule paces bulletins)."""
     if not settings.bot_token:
         raise ValueError("a sender needs TELEGRAM_BOT_TOKEN")
+    from bot.request import AiohttpRequest  # only the senders of bulletins use aiohttp
+
     api = settings.api_base_url
     platform = platform_for(settings.platform, api)
-    markup = platform.markup
-    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW) if markup else None
-    return PlatformBot(settings.bot_token, base_url=api, base_file_url=_files(api), defaults=defaults,
-                       platform=platform, request=AiohttpRequest(SENDER_CONCURRENCY),
-                       get_updates_request=AiohttpRequest(1))
+    return PlatformBot(settings.bot_token, base_url=api, base_file_url=_files(api),
+                       defaults=_defaults(platform), platform=platform,
+                       request=AiohttpRequest(SENDER_CONCURRENCY), get_updates_request=AiohttpRequest(1))
 
 
 def build_application(settings: Settings, *, token: str | None = None, base_url: str | None = None,
@@ -212,13 +216,10 @@ def build_application(settings: Settings, *, token: str | None = None, base_url:
     guard = feed_guard or AddressGuard(allow_private=settings.feeds_allow_private)
     api = base_url or settings.api_base_url
     platform = platform or platform_for(settings.platform, api)
-    # Every reply is HTML with its text escaped, and never previews a link; Bale takes neither.
-    defaults = None
-    if platform.markup:
-        defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
     bot = PlatformBot(
         token or settings.bot_token or LOCAL_TOKEN, base_url=api, base_file_url=base_file_url or _files(api),
-        defaults=defaults, rate_limiter=_limiter(settings) if rate_limit else None, platform=platform,
+        defaults=_defaults(platform), rate_limiter=_limiter(settings) if rate_limit else None,
+        platform=platform,
         # httpcore scans its whole pool on every request: a few warm connections serve more
         # replies per second than the default 256 (benchmarks/bot.py).
         request=HTTPXRequest(connection_pool_size=8),

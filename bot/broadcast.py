@@ -35,15 +35,13 @@ import re
 import secrets
 import socket
 from collections import OrderedDict
-from typing import Any
 
 from telegram import Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
-from telegram.ext import ExtBot
 
 from bot.callbacks import Buttons, CallbackCodec
 from bot.limiter import BULK, DatabaseClock, retry_seconds
-from bot.platform import TELEGRAM, Platform
+from bot.platform import PlatformBot
 from bot.render import MAX_CAPTION_CHARS, MAX_MESSAGE_CHARS
 from bot.views.articles import bulletin_markup, bulletin_text
 from storage.db.deliveries import SLACK
@@ -84,7 +82,7 @@ class Broadcaster:
     found by polling the outbox every ``idle_poll`` seconds.
     """
 
-    def __init__(self, store: Store, bot: ExtBot[Any], codec: CallbackCodec, platform: Platform = TELEGRAM, *,
+    def __init__(self, store: Store, bot: PlatformBot, codec: CallbackCodec, *,
                  name: str | None = None, rate: float = 0.0, paid: bool = False,
                  concurrency: int = 16, lease: float = 60.0,
                  retry_base: float = 10.0, retry_cap: float = 3600.0, max_attempts: int = 8,
@@ -93,7 +91,7 @@ class Broadcaster:
         self._store = store
         self._bot = bot
         self._codec = codec
-        self._platform = platform
+        self._platform = bot.platform
         self.name = name or sender_name()
         self._rate = rate
         # None, not False, when unpaid: the request stays what Telegram always got.

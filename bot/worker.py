@@ -32,7 +32,7 @@ async def run_worker(settings: Settings, *, name: str | None = None,
         store = await Store.open(settings.database)
         try:
             codec = CallbackCodec(await store.keys.secret(BUTTON_SECRET))
-            broadcaster = Broadcaster(store, bot, codec, bot.platform, name=name, rate=settings.bulletin_rate,
+            broadcaster = Broadcaster(store, bot, codec, name=name, rate=settings.bulletin_rate,
                                       paid=settings.paid_broadcast, lease=settings.broadcast_lease,
                                       concurrency=SENDER_CONCURRENCY)
             broadcaster.start()

@@ -229,7 +229,7 @@ async def senders(
             bot = await stack.enter_async_context(build_sender(settings))
             store = await stack.enter_async_context(await Store.open(database))
             codec = CallbackCodec(await store.keys.secret(BUTTON_SECRET))
-            broadcaster = Broadcaster(store, bot, codec, bot.platform, rate=rate, paid=paid, lease=60,
+            broadcaster = Broadcaster(store, bot, codec, rate=rate, paid=paid, lease=60,
                                       retry_base=0.05, idle_poll=0.2)
             stack.push_async_callback(broadcaster.stop)
             broadcaster.start()

@@ -72,7 +72,7 @@ def full_text_file(stored: StoredArticle) -> tuple[str, bytes]:
     a = stored.article
     head = [f"{a.kicker}؛" if a.kicker else "", headline(a), byline_text(a)]
     text = "\n\n".join(x for x in (*head, *a.paragraphs) if x) + "\n"
-    return f"sokhan-{stored.id}.txt", text.encode()
+    return f"سخن-{digits(stored.id)}.txt", text.encode()
 
 
 def article_quotes_views(stored: StoredArticle, buttons: Buttons) -> list[View]:
