@@ -40,6 +40,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from storage.analysis.quotes.lexicon import heads
+from storage.analysis.quotes.mentions import MAX_NAME_WORDS, head_of
 from storage.text.sentences import (
     ATTRIBUTION,
     content_counts,
@@ -321,39 +323,29 @@ _MAX_PREFIX_WORDS = 24
 _MAX_OFFICE_WORDS = 12
 
 
-def _folded_heads(words: str) -> frozenset[str]:
-    return frozenset(fold_word(w).split()[0] for w in words.split())
-
-
 # Heads of an office (``رئیس …``, ``معاون …``, ``سخنگوی …``).
-_OFFICE_HEADS = _folded_heads(
+_OFFICE_HEADS = heads(
     "رئیس رییس رئیس‌کل رئیس‌جمهور ریاست معاون وزیر سخنگو سخنگوی نماینده مدیر مدیرکل"
     " مدیرعامل دبیر دبیرکل فرماندار استاندار شهردار بخشدار دهیار فرمانده جانشین سفیر"
     " دادستان قاضی بازپرس وکیل عضو مشاور سرپرست قائم‌مقام نایب رهبر نخست‌وزیر سرمربی"
 )
 # Words that end a speaker's noun phrase: an adjunct, a time word, a clause.
-_SUBJECT_STOPS = _folded_heads(
+_SUBJECT_STOPS = heads(
     "در با به از طی ضمن پس بعد قبل پیش روز امروز دیروز امشب صبح ظهر عصر شب شامگاه بامداد"
     " هم نیز که درباره برای تا هنگام پیرامون نسبت بر خطاب ضمنا همچنین"
 )
 # A speaker named only by pronoun was named before; the statement is not rewritten.
-_PRONOUNS = _folded_heads("وی او ایشان این آن")
+_PRONOUNS = heads("وی او ایشان این آن")
 # What cannot open a person's name: a pronoun, an office, an organisation, nobody in
 # particular.
-_NOT_PEOPLE = _PRONOUNS | _OFFICE_HEADS | _folded_heads(
+_NOT_PEOPLE = _PRONOUNS | _OFFICE_HEADS | heads(
     "روابط وزارت سازمان ستاد شورای شورا دولت مجلس پلیس دادگاه دادستانی قوه سپاه ارتش بانک"
     " شرکت اداره دانشگاه خبرگزاری روزنامه پایگاه شبکه کمیسیون فراکسیون حزب انجمن کانون"
     " اتحادیه فدراسیون باشگاه استانداری فرمانداری شهرداری بخشداری دفتر مرکز بنیاد نهاد"
     " سفارت هیئت هیات اتاق دبیرخانه کمیته مجمع جمعیت بیمارستان گروه منابع منبع مردم یک"
     " یکی برخی بسیاری همه هر اطلاعیه بیانیه گزارش متن نامه پیام خبر کارشناسان مسئولان"
 )
-_MAX_NAME_WORDS = 5
 _COMMAS = ("،", ",")
-
-
-def _head(word: str) -> str:
-    folded = fold_word(word).split()
-    return folded[0] if folded else ""
 
 
 def _subject(prefix: str) -> tuple[list[str], str]:
@@ -362,7 +354,7 @@ def _subject(prefix: str) -> tuple[list[str], str]:
     words: list[str] = []
     tokens = prefix.split()
     for i, token in enumerate(tokens):
-        if _head(token) in _SUBJECT_STOPS:
+        if head_of(token) in _SUBJECT_STOPS:
             break
         if token in _COMMAS or token.endswith(_COMMAS):
             if token.rstrip("،,"):
@@ -373,7 +365,7 @@ def _subject(prefix: str) -> tuple[list[str], str]:
 
 
 def _office(words: list[str]) -> bool:
-    return 2 <= len(words) <= _MAX_OFFICE_WORDS and _head(words[0]) in _OFFICE_HEADS
+    return 2 <= len(words) <= _MAX_OFFICE_WORDS and head_of(words[0]) in _OFFICE_HEADS
 
 
 def _named_office(others: Sequence[str], name: list[str]) -> str | None:
@@ -389,7 +381,7 @@ def _named_office(others: Sequence[str], name: list[str]) -> str | None:
         if said is None:
             continue
         words, _ = _subject(body[: said.start()])
-        if not words or _head(words[0]) in _PRONOUNS:
+        if not words or head_of(words[0]) in _PRONOUNS:
             continue
         if _office(words):
             found = found or " ".join(words)
@@ -401,7 +393,7 @@ def _named_office(others: Sequence[str], name: list[str]) -> str | None:
 def _person(words: list[str]) -> bool:
     """Whether a subject reads as a person's name: a few words, no office, no organisation,
     no digits."""
-    return (0 < len(words) <= _MAX_NAME_WORDS and _head(words[0]) not in _NOT_PEOPLE
+    return (0 < len(words) <= MAX_NAME_WORDS and head_of(words[0]) not in _NOT_PEOPLE
             and not any(c.isdigit() for w in words for c in w))
 
 
@@ -419,7 +411,7 @@ def abstract_opening(sentence: str, others: Sequence[str] = ()) -> str:
     prefix, claim = body[: said.start()], body[said.end() :]
     words, after_comma = _subject(prefix)
     # NAME TITLE with no comma between: علی رضایی مدیرکل بهزیستی استان
-    split = next((i for i, w in enumerate(words) if i and _head(w) in _OFFICE_HEADS), len(words))
+    split = next((i for i, w in enumerate(words) if i and head_of(w) in _OFFICE_HEADS), len(words))
     words, office = words[:split], words[split:]
     if (not _person(words) or prefix.count(" ") >= _MAX_PREFIX_WORDS
             or claim.count(" ") + 1 < MIN_WORDS):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -61,8 +61,7 @@ class Terms(Expression):
     def tsquery(self) -> str:
         # The PostgreSQL index holds each pair of neighbouring terms as one lexeme: a phrase is
         # its pairs, and a prefix the last pair's (storage.db.postgres.fts).
-        lexemes = [_lexeme(t) for t in ([*self.terms] if len(self.terms) == 1 else
-                                        [f"{a} {b}" for a, b in pairwise(self.terms)])]
+        lexemes = [lexeme(t) for t in ([*self.terms] if len(self.terms) == 1 else pairs(self.terms))]
         if self.prefix:
             lexemes[-1] += ":*"
         return lexemes[0] if len(lexemes) == 1 else "(" + " & ".join(lexemes) + ")"
@@ -99,8 +98,14 @@ class AllOf(Expression):
         return query
 
 
-def _lexeme(term: str) -> str:
+def lexeme(term: str) -> str:
+    """A term as a tsquery or tsvector lexeme, quoted."""
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def pairs(terms: Sequence[str]) -> list[str]:
+    """Terms side by side, as the lexemes a phrase is matched by on PostgreSQL."""
+    return [f"{a} {b}" for a, b in pairwise(terms)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 import zipfile
-
-from docx import Document
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from typing import TYPE_CHECKING
 
 from storage.errors import RejectedText, Rejection
+
+if TYPE_CHECKING:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
 # Photos inside make a statement's .docx far larger than its text.
 MAX_DOCX_BYTES = 20 * 2**20
@@ -45,6 +46,9 @@ def docx_text(data: bytes) -> str:
             or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES):
         raise RejectedText(Rejection.TOO_LARGE, "the .docx unpacks to more than "
                                                 f"{MAX_UNPACKED_BYTES // 2**20} MiB")
+    # python-docx (and lxml) load when a .docx comes, not with every command.
+    from docx import Document
+
     try:
         document = Document(io.BytesIO(data))
         lines = [_block_text(block) for block in document.iter_inner_content()]
@@ -54,6 +58,8 @@ def docx_text(data: bytes) -> str:
 
 
 def _block_text(block: Paragraph | Table) -> str:
+    from docx.text.paragraph import Paragraph
+
     if isinstance(block, Paragraph):
         return block.text
     rows = []

@@ -140,18 +140,20 @@ def _hazm_counts() -> dict[str, int]:
 
     counts: dict[str, int] = {}
     for word, count, _ in words_list():
-        key = _key(word)
+        key = speaker_key(word)
         counts[key] = max(counts.get(key, 0), count)
     return counts
 
 
 @functools.lru_cache(maxsize=65536)  # news repeats its words
-def _key(word: str) -> str:
-    return fold(word).replace(" ", "")
+def speaker_key(text: str) -> str:
+    """Identity of a name or title, in an article and across them: folded and blind to
+    spacing and ZWNJ (حداد عادل is حدادعادل, ي is ی)."""
+    return fold(text).replace(" ", "")
 
 
 _FAMILY_ENDINGS = ("ی", "پور", "زاده", "نژاد", "یان", "فر", "راد", "نیا", "لو", "وند", "کیا", "نسب")
-_CURATED = frozenset(_key(n) for n in _COMMON_GIVEN)
+_CURATED = frozenset(speaker_key(n) for n in _COMMON_GIVEN)
 
 
 @functools.cache
@@ -166,22 +168,22 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
         log.warning("farsi-faker's names database is unavailable: names need other evidence")
         database = {"male_names": (), "female_names": (), "last_names": ()}
     counts = _hazm_counts()
-    given = {_key(n) for n in (*database["male_names"], *database["female_names"])}
-    given = {n for n in given if counts.get(n, 0) < _GIVEN_FREQUENCY} | {_key(n) for n in _COMMON_GIVEN}
-    given -= {_key(w) for w in TITLE_HEADS | ORG_HEADS | HONORIFICS | COUNTRIES | PLACES | MEDIA}
+    given = {speaker_key(n) for n in (*database["male_names"], *database["female_names"])}
+    given = {n for n in given if counts.get(n, 0) < _GIVEN_FREQUENCY} | _CURATED
+    given -= {speaker_key(w) for w in TITLE_HEADS | ORG_HEADS | HONORIFICS | COUNTRIES | PLACES | MEDIA}
     given -= stopwords()
-    family = frozenset(_key(n) for n in database["last_names"])
+    family = frozenset(speaker_key(n) for n in database["last_names"])
     return frozenset(given), family
 
 
 def is_common_given(word: str) -> bool:
     """One of the commonest given names (علی, محمد, جواد): alone, nobody in particular."""
-    return _key(word) in _CURATED
+    return speaker_key(word) in _CURATED
 
 
 def lexicon_count(word: str) -> int:
     """hazm's count of ``word`` (-1 for a word it does not have)."""
-    return _hazm_counts().get(_key(word), -1)
+    return _hazm_counts().get(speaker_key(word), -1)
 
 
 def is_family_part(word: str) -> bool:
@@ -192,12 +194,12 @@ def is_family_part(word: str) -> bool:
 @functools.lru_cache(maxsize=65536)  # news repeats its words
 def known_word(word: str) -> bool:
     """Whether hazm's lexicon has ``word`` (blind to spacing and ZWNJ)."""
-    return _key(word) in _hazm_counts()
+    return speaker_key(word) in _hazm_counts()
 
 
 @functools.lru_cache(maxsize=65536)
 def is_given_name(word: str) -> bool:
-    key = _key(word)
+    key = speaker_key(word)
     given, family = _names()
     if key in family and key not in _CURATED and key.endswith(_FAMILY_ENDINGS):
         return False  # جهانپور, احمدی, کرمی: listed both ways, shaped like a surname
@@ -214,7 +216,7 @@ def is_given_name(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)  # news repeats its words
 def is_family_name(word: str) -> bool:
-    return _key(word) in _names()[1]
+    return speaker_key(word) in _names()[1]
 
 
 def _listed(key: str) -> bool:
@@ -238,7 +240,7 @@ def is_common_word(word: str, least: int = 0) -> bool:
     (``ارزیابی``, ``مدارک``, ``موضوعی``): alone, it is no evidence of a person
     (``روحانی``, ``احمدی`` are listed names). hazm's lexicon holds foreign names too
     (``کالین``), rarely counted."""
-    key = _key(word)
+    key = speaker_key(word)
     return not _listed(key) and (_hazm_counts().get(key, -1) >= least or _in_lexicon(key, COMMON_FREQUENCY))
 
 
@@ -246,7 +248,7 @@ def is_common_word(word: str, least: int = 0) -> bool:
 def is_frequent_word(word: str) -> bool:
     """An everyday word hazm counts often (``ارتفاع``, ``دعوت``) and no name list has: it
     ends a name (``اسمعیل‌پور ارتفاع برف``; not ``جوادی آملی``, whose stem is frequent)."""
-    key = _key(word)
+    key = speaker_key(word)
     return not _listed(key) and _hazm_counts().get(key, -1) >= COMMON_FREQUENCY
 
 
@@ -255,7 +257,7 @@ def is_inflected_word(word: str) -> bool:
     """An everyday word with an indefinite, ezafe or plural ending (``روشی``, ``پیامی``,
     ``پدران``), even where a name list has it as a surname. Only the commonest stems
     count: a surname made from a place (آملی, شیرازی) is not one."""
-    key = _key(word)
+    key = speaker_key(word)
     return _hazm_counts().get(key, -1) < COMMON_FREQUENCY and _in_lexicon(key, _EVERYDAY_STEM)
 
 

@@ -9,14 +9,10 @@ import functools
 from collections.abc import Iterable
 from enum import Enum
 
+from storage.analysis.quotes.lexicon import speaker_key
 from storage.text.letters import fold
 
-
-@functools.lru_cache(maxsize=8192)
-def speaker_key(text: str) -> str:
-    """Identity of a name or title, in an article and across them: folded and blind to
-    spacing and ZWNJ (حداد عادل is حدادعادل, ي is ی)."""
-    return fold(text).replace(" ", "")
+__all__ = ["speaker_key"]  # defined beside the name lists, which key by it too
 
 
 @functools.lru_cache(maxsize=8192)

@@ -25,13 +25,13 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from itertools import pairwise
 from typing import Any
 
 from storage.db.fts import MAX_CANDIDATES, document, filters
 from storage.db.types import Connection, ReadConnection
 from storage.models import Article
 from storage.search.analyzer import Analyzer
+from storage.search.query import lexeme, pairs
 
 # Weights of D, C, B, A for ts_rank: the title (A), the lead (B) and the body (D) of
 # ``head``, in the proportions of the SQLite index's bm25(10, 2, 1).
@@ -46,11 +46,6 @@ BODY_LEXEMES = 48
 BODY_POSITIONS = 6
 
 
-def pairs(terms: Sequence[str]) -> list[str]:
-    """Terms side by side, as the lexemes a phrase is matched by."""
-    return [f"{a} {b}" for a, b in pairwise(terms)]
-
-
 def match_vector(doc: Mapping[str, str]) -> str:
     """The ``terms`` literal of an index row (``document()``): its terms and pairs, no positions."""
     lexemes: set[str] = set()
@@ -58,7 +53,7 @@ def match_vector(doc: Mapping[str, str]) -> str:
         terms = doc.get(column, "").split()
         lexemes.update(terms)
         lexemes.update(pairs(terms))
-    return " ".join(_lexeme(t) for t in sorted(lexemes))
+    return " ".join(lexeme(t) for t in sorted(lexemes))
 
 
 def rank_vector(doc: Mapping[str, str]) -> str:
@@ -76,7 +71,7 @@ def rank_vector(doc: Mapping[str, str]) -> str:
     repeated = sorted((t for t, at in body.items() if len(at) > 1), key=lambda t: -len(body[t]))
     for term in repeated[:BODY_LEXEMES]:
         positions.setdefault(term, []).extend(body[term][:BODY_POSITIONS])
-    return " ".join(_lexeme(term) + ":" + ",".join(at[:256]) for term, at in positions.items())
+    return " ".join(lexeme(term) + ":" + ",".join(at[:256]) for term, at in positions.items())
 
 
 def _positioned(terms: Sequence[str], start: int) -> Iterable[tuple[str, int]]:
@@ -86,10 +81,6 @@ def _positioned(terms: Sequence[str], start: int) -> Iterable[tuple[str, int]]:
         yield term, at
         if i + 1 < len(terms):
             yield f"{term} {terms[i + 1]}", at
-
-
-def _lexeme(term: str) -> str:
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _terms(doc: Mapping[str, str]) -> list[str]:
