@@ -239,10 +239,18 @@ class _Builder:
                      until)
 
 
+def _prepared(raw: str) -> tuple[str, dict[str, str], bool]:
+    """User text as the parser reads it: cut to length, control characters and quotation
+    marks made plain, filters taken out; with the filters, and whether it was cut."""
+    raw, truncated = cut_query(raw)
+    text, filters = _filters(_CONTROL.sub(" ", raw).translate(_QUOTES))
+    return text, filters, truncated
+
+
 def split_candidates(analyzer: Analyzer, raw: str) -> dict[str, list[tuple[str, str]]]:
     """The words of a query typed joined that the lexicon cannot split (``گلیکانی``), each with
     the ways it could be two index terms; the store keeps the ways its index knows."""
-    text, _ = _filters(_CONTROL.sub(" ", cut_query(raw)[0]).translate(_QUOTES))
+    text, _, _ = _prepared(raw)
     found: dict[str, list[tuple[str, str]]] = {}
     for token in WORD.findall(analyzer.normalize(text.replace('"', " "))):
         if len(token) < MIN_SPLIT_CHARS or ZWNJ in token or not _JOINABLE.fullmatch(token):
@@ -260,8 +268,7 @@ def parse_query(analyzer: Analyzer, raw: str, splits: Mapping[str, tuple[str, st
     two index terms a word typed joined stands for (see ``split_candidates``); ``join_pairs``
     lets neighbouring words match written as one. That is a second try, for a query that
     found nothing: two common words written as one are rare, and would outrank the words."""
-    raw, truncated = cut_query(raw)
-    text, filters = _filters(_CONTROL.sub(" ", raw).translate(_QUOTES))
+    text, filters, truncated = _prepared(raw)
     builder = _Builder(analyzer, splits or {}, join_pairs)
     for m in _QUERY_TOKEN.finditer(text):
         if m["phrase"] is not None:
