@@ -126,6 +126,23 @@ def test_another_official_with_also_is_not_the_one_named_person() -> None:
     assert said == [("علی رضایی", "اول."), ("رییس بیمارستان رازی", "دوم.")]
 
 
+def test_short_forms_of_a_named_person_are_that_person() -> None:
+    # A glued adjunct ends the name; a subject that runs on past a known surname into
+    # everyday words is that surname; a two-word family name is shortened to its first part.
+    assert _said("سید جلال ملکی دراین‌باره گفت: اول.", "ملکی افزود: دوم.") == [
+        ("سید جلال ملکی", "اول."), ("سید جلال ملکی", "دوم."),
+    ]
+    assert _said("حسن میرباقری گفت: اول.", "میرباقری واردات کاغذ را مهم دانست و گفت: دوم.") == [
+        ("حسن میرباقری", "اول."), ("حسن میرباقری", "دوم."),
+    ]
+    assert _said("نائب رئیس فراکسیون زنان مجلس، آقاپور علیشاهی گفت: اول.", "آقاپور ادامه داد: دوم.") == [
+        ("آقاپور علیشاهی", "اول."), ("آقاپور علیشاهی", "دوم."),
+    ]
+    # A given name is not a short form of its person: nobody says علی for علی رضایی.
+    said = _said("علی رضایی گفت: اول.", "علی افزود: دوم.")
+    assert ("علی رضایی", "دوم.") not in said
+
+
 def test_everyday_words_before_a_cue_are_no_speaker_but_a_known_surname_is() -> None:
     assert _said("تذکر گفت: این درست نیست.") == []
     assert _said("محمدجواد ظریف گفت: اول.", "ظریف افزود: دوم.") == [

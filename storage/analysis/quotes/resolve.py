@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storage.analysis.quotes.cues import spans
-from storage.analysis.quotes.lexicon import PLURAL_TITLES, is_family_part, is_given_name
+from storage.analysis.quotes.lexicon import PLURAL_TITLES, is_common_word, is_family_part, is_given_name
 from storage.analysis.quotes.match import is_surname, related_titles, same_title, speaker_key, words_of
 from storage.analysis.quotes.mentions import (
     NONE,
@@ -97,12 +97,25 @@ class _People:
 
     def __init__(self) -> None:
         self.by_key: dict[str, list[_Entity]] = {}
+        # The first part of a two-word family name given with no given name.
+        self.by_first: dict[str, list[_Entity]] = {}
 
     def add(self, entity: _Entity) -> None:
         for key in _name_keys(entity.name or ""):
             found = self.by_key.setdefault(key, [])
             if entity not in found:
                 found.append(entity)
+        words = words_of(entity.name or "")
+        if len(words) == 2 and not is_given_name(words[0]) and not is_family_part(words[1]):
+            found = self.by_first.setdefault(words[0], [])
+            if entity not in found:
+                found.append(entity)
+
+    def first_part(self, name: str) -> _Entity | None:
+        """The one person whose two-word family name ``name`` opens (``آقاپور`` of
+        ``آقاپور علیشاهی``)."""
+        found = {e.root() for e in self.by_first.get(speaker_key(name), ())}
+        return found.pop() if len(found) == 1 else None
 
     def find(self, name: str) -> _Entity | None:
         """The one person ``name`` (a full name or a surname) names; ``None`` when it fits
@@ -198,6 +211,8 @@ class _Resolver:
         if mention.evidence == STRONG:
             return self._person(name)
         found = self.people.find(name) or self.people.find(name.split()[0])
+        if found is None and quoted and " " not in name:  # a cue's subject, not narration
+            found = self.people.first_part(name)
         if not quoted and found is None:
             return None  # narration names someone new only with evidence
         if found is None and len(name.split()) == 1:
@@ -218,6 +233,11 @@ class _Resolver:
         if (entity := self.people.find(name)) is not None:
             entity.add_alias(name)
             return entity
+        if (entity := self._run_on(name)) is not None:
+            return entity
+        if " " not in name and (entity := self.people.first_part(name)) is not None:
+            entity.add_alias(name)
+            return entity
         for key in _name_keys(name)[:-1]:  # met by surname first: روحانی, then حسن روحانی
             entity = self.people.find(key)
             if entity is not None and entity.name and is_surname(entity.name, name):
@@ -228,6 +248,18 @@ class _Resolver:
         entity = self._new(_Entity(Kind.NAME, name=name))
         self.people.add(entity)
         return entity
+
+    def _run_on(self, name: str) -> _Entity | None:
+        """The person a known surname names when the subject ran on past it into words
+        that name nobody (``میرباقری واردات … را … دانست و گفت:``): none when a word after
+        it could be part of a name."""
+        words = name.split()
+        if len(words) < 2:
+            return None
+        found = self.people.find(words[0])
+        if found is None or not found.name or not is_surname(words[0], found.name):
+            return None
+        return found if all(is_common_word(w) for w in words[1:]) else None
 
     def _body(self, name: str, kind: Kind) -> _Entity:
         key = speaker_key(name)
