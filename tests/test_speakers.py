@@ -46,6 +46,10 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("واشنگتن تایمز ", "org", "واشنگتن تایمز", None, STRONG),
         ("یک منبع پارلمانی ", "anonymous", "یک منبع پارلمانی", None, STRONG),
         ("یکی از شهروندان ", "anonymous", "یکی از شهروندان", None, STRONG),
+        # A comma listing an office's or a body's fields is inside its name, not apposition.
+        ("وزیر بهداشت، درمان و آموزش پزشکی ", "title", None, "وزیر بهداشت، درمان و آموزش پزشکی", STRONG),
+        ("سازمان صنعت، معدن و تجارت استان ", "org", "سازمان صنعت، معدن و تجارت استان", None, STRONG),
+        ("مدیرکل بهزیستی، علی رضایی ", "name", "علی رضایی", "مدیرکل بهزیستی", STRONG),
         # An adjunct of occasion before the subject, with no comma.
         ("در ابتدای جلسه رییس دادگاه ", "title", None, "رییس دادگاه", STRONG),
         ("مجید تخت روانچی در شورای امنیت ", "name", "مجید تخت روانچی", None, STRONG),
@@ -141,6 +145,12 @@ def test_short_forms_of_a_named_person_are_that_person() -> None:
     # A given name is not a short form of its person: nobody says علی for علی رضایی.
     said = _said("علی رضایی گفت: اول.", "علی افزود: دوم.")
     assert ("علی رضایی", "دوم.") not in said
+
+
+def test_an_office_named_with_and_without_its_listed_fields_is_one_person() -> None:
+    said = _said("علیرضا صادقی راد معاون دانشجویی وزیر علوم، تحقیقات و فناوری گفت: اول.",
+                 "معاون وزیر علوم افزود: دوم.")
+    assert said == [("علیرضا صادقی راد", "اول."), ("علیرضا صادقی راد", "دوم.")]
 
 
 def test_everyday_words_before_a_cue_are_no_speaker_but_a_known_surname_is() -> None:

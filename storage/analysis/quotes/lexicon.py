@@ -148,8 +148,12 @@ def _hazm_counts() -> dict[str, int]:
 @functools.lru_cache(maxsize=65536)  # news repeats its words
 def speaker_key(text: str) -> str:
     """Identity of a name or title, in an article and across them: folded and blind to
-    spacing and ZWNJ (حداد عادل is حدادعادل, ي is ی)."""
-    return fold(text).replace(" ", "")
+    spacing, ZWNJ and commas (حداد عادل is حدادعادل, ي is ی; وزیر بهداشت، درمان و … is
+    وزیر بهداشت درمان و …)."""
+    return fold(text).translate(_KEY_BLIND)
+
+
+_KEY_BLIND = str.maketrans("", "", " ،,")
 
 
 _FAMILY_ENDINGS = ("ی", "پور", "زاده", "نژاد", "یان", "فر", "راد", "نیا", "لو", "وند", "کیا", "نسب")

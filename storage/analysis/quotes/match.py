@@ -17,7 +17,7 @@ __all__ = ["speaker_key"]  # defined beside the name lists, which key by it too
 
 @functools.lru_cache(maxsize=8192)
 def words_of(text: str) -> tuple[str, ...]:
-    return tuple(fold(text).split())
+    return tuple(fold(text).replace("،", " ").replace(",", " ").split())
 
 
 def is_surname(short: str, full: str) -> bool:

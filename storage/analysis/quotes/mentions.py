@@ -234,6 +234,9 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
     quoted = 0
     for i, token in enumerate(tokens):
         if token in _COMMAS:
+            if _listed_office(words, tokens[i + 1 :]):
+                words[-1] += token  # وزیر بهداشت، درمان و آموزش پزشکی
+                continue
             return words, i + 1, quoted
         if token in _GUILLEMETS:
             closes_opening = token != tokens[0] and tokens[0] in _GUILLEMETS
@@ -248,6 +251,20 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
             return words, i, quoted
         words.append(token)
     return words, len(tokens), quoted
+
+
+def _listed_office(words: list[str], after: list[str]) -> bool:
+    """Whether a comma inside an office's or a body's name (after a name too: ``NAME مدیرکل
+    میراث فرهنگی، گردشگری و صنایع‌دستی``) lists its fields: one or two everyday words after
+    it, then ``و``; not an apposition, which names a person or another office."""
+    if not any(head_of(w) in TITLE_HEADS | ORG_HEADS for w in words):
+        return False
+    conjunction = next((k for k, t in enumerate(after[:3]) if t == "و"), None)
+    if not conjunction or len(after) == conjunction + 1:
+        return False
+    listed = after[:conjunction]
+    return all(known_word(t) and not (head_of(t) in TITLE_HEADS | ORG_HEADS | _STOPS or is_given_name(t)
+                                      or is_family_name(t)) for t in listed)
 
 
 def _strip_honorifics(words: list[str]) -> tuple[list[str], bool]:
