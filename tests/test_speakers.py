@@ -153,6 +153,16 @@ def test_an_office_named_with_and_without_its_listed_fields_is_one_person() -> N
     assert said == [("علیرضا صادقی راد", "اول."), ("علیرضا صادقی راد", "دوم.")]
 
 
+def test_a_heading_written_onto_a_known_surname_is_that_person() -> None:
+    said = _said("علی ربیعی سخنگوی دولت گفت: اول.",
+                 "افزایش فوق العاده جذب کارکنان شهرداریربیعی ادامه داد: دوم.")
+    assert said == [("علی ربیعی", "اول."), ("علی ربیعی", "دوم.")]
+    # Onto a word nobody in the article is called: nobody speaks.
+    assert _said("علی ربیعی گفت: اول.", "افزایش فوق العاده جذب کارکنان شهرداریکریمی ادامه داد: دوم.") == [
+        ("علی ربیعی", "اول."),
+    ]
+
+
 def test_everyday_words_before_a_cue_are_no_speaker_but_a_known_surname_is() -> None:
     assert _said("تذکر گفت: این درست نیست.") == []
     assert _said("محمدجواد ظریف گفت: اول.", "ظریف افزود: دوم.") == [

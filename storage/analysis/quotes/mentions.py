@@ -461,6 +461,11 @@ def subject(text: str) -> Mention | None:
     if used < len(tokens) and head_of(tokens[used]) == "را":
         words = _before_object(words)
     mention = classify(words, quoted)
+    if (mention is None and used == len(tokens) and len(tokens) > 1 and not known_word(tokens[-1])
+            and not text.rstrip().endswith(("؟", "?"))):  # a question asked: see ``_events``
+        # A heading with no stop after it, the speaker's surname written onto its last
+        # word (…شهرداریربیعی ادامه داد:): the article's people may hold the surname.
+        return Mention(Kind.NAME, name=tokens[-1], evidence=NONE)
     if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
         mention = _with_apposition(mention, tokens[used:])
     if mention is not None and used < len(tokens) and head_of(tokens[used]) in _ALSO:
@@ -532,6 +537,11 @@ def narration_subject(sentence: str) -> Mention | None:
     elif used >= len(tokens):
         return None  # nothing closed the phrase
     mention = classify(words, quoted)
+    if (mention is None and used == len(tokens) and len(tokens) > 1 and not known_word(tokens[-1])
+            and not text.rstrip().endswith(("؟", "?"))):  # a question asked: see ``_events``
+        # A heading with no stop after it, the speaker's surname written onto its last
+        # word (…شهرداریربیعی ادامه داد:): the article's people may hold the surname.
+        return Mention(Kind.NAME, name=tokens[-1], evidence=NONE)
     if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
         mention = _with_apposition(mention, tokens[used:])
     if mention is None:
