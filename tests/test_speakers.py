@@ -33,6 +33,9 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         # Everyday words are no name; a glued heading is dropped (…می‌کندوی, …لرستانمدیرکل).
         ("ارزیابی مثبتی ", "name", "ارزیابی", None, NONE),
         ("مدارک ", None, None, None, None),
+        # Everyday words though one is listed as a surname; a rare word opening a name is not.
+        ("ممنوعیت قانونی ", "name", "ممنوعیت قانونی", None, NONE),
+        ("قره سید رومیانی ", "name", "قره سید رومیانی", None, STRONG),
         ("ایران از حقوق خود دفاع می‌کندوی درباره نفتکش‌ها ", "anaphor", None, None, STRONG),
         ("سیل در لرستانمدیرکل راه و شهرسازی لرستان ", "title", None, "مدیرکل راه و شهرسازی لرستان", STRONG),
         ("مشکلی نداریمموسوی در پاسخ به سؤالی ", "name", "موسوی", None, STRONG),
@@ -151,6 +154,12 @@ def test_an_office_named_with_and_without_its_listed_fields_is_one_person() -> N
     said = _said("علیرضا صادقی راد معاون دانشجویی وزیر علوم، تحقیقات و فناوری گفت: اول.",
                  "معاون وزیر علوم افزود: دوم.")
     assert said == [("علیرضا صادقی راد", "اول."), ("علیرضا صادقی راد", "دوم.")]
+
+
+def test_everyday_words_in_narration_do_not_take_the_next_pronoun() -> None:
+    said = _said("عباسعلی کدخدایی گفت: قانون آن را گفته.",
+                 "ممنوعیت قانونی است و شورا نمی‌تواند آن را منتشر کند. وی درباره امنیت گفت: برعهده پلیس است.")
+    assert said == [("عباسعلی کدخدایی", "قانون آن را گفته."), ("عباسعلی کدخدایی", "برعهده پلیس است.")]
 
 
 def test_a_heading_written_onto_a_known_surname_is_that_person() -> None:

@@ -374,6 +374,11 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
         # روشی, پیامی, اعتماد: a noun, though listed as a surname; جواد, محمد: a given name
         # alone is someone the article names in full elsewhere, or nobody to look up.
         evidence = NONE
+    elif (len(name) > 1 and not (given or honoured or explicit or title) and is_common_word(name[0], _COUNTED)
+          and all(known_word(w) for w in name[1:])):
+        # ممنوعیت قانونی: everyday words, though قانونی is listed as a surname; a compound
+        # surname that opens with one (شاه محمدی) is found by its full name in the article.
+        evidence = NONE
     elif given or honoured or explicit or title or any(is_family_name(w) for w in name):
         evidence = STRONG
     else:
