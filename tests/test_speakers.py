@@ -36,6 +36,9 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         # Everyday words though one is listed as a surname; a rare word opening a name is not.
         ("ممنوعیت قانونی ", "name", "ممنوعیت قانونی", None, NONE),
         ("قره سید رومیانی ", "name", "قره سید رومیانی", None, STRONG),
+        # A disease is nobody; در written onto the next word ends a name as در does.
+        ("کرونا ", None, None, None, None),
+        ("داودی درمسابقات قهرمانی آسیا ", "name", "داودی", None, STRONG),
         ("ایران از حقوق خود دفاع می‌کندوی درباره نفتکش‌ها ", "anaphor", None, None, STRONG),
         ("سیل در لرستانمدیرکل راه و شهرسازی لرستان ", "title", None, "مدیرکل راه و شهرسازی لرستان", STRONG),
         ("مشکلی نداریمموسوی در پاسخ به سؤالی ", "name", "موسوی", None, STRONG),

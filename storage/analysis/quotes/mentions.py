@@ -95,6 +95,7 @@ _OPENING_PHRASES = _Phrases.of(
 _NOT_NAMES = heads(
     "این آن آنها آنان همه برخی بسیاری گزارش اطلاعیه بیانیه متن نامه پیام خبر مردم منابع منبع"
     " یک یکی هر چه کسی کسانی ما من شما هیچ چندی"
+    " کرونا کووید ویروس"  # news words hazm's lexicon is older than
 )
 _PLURALS = heads("منابع مقامات مسئولان مسئولین افراد اعضا کارشناسان")
 # ``همانطور که X گفت:`` – the subject follows the subordinator.
@@ -246,11 +247,18 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
         head = head_of(token)
         located = (head == "در" and words and head_of(words[0]) in LOCATED_HEADS
                    and i + 1 < len(tokens) and head_of(tokens[i + 1]) in PLACES)
-        stop = (head in _STOPS and not located) or fold_word(token) in _WHOLE_STOPS
+        stop = (head in _STOPS and not located) or fold_word(token) in _WHOLE_STOPS or _glued_in(token)
         if stop or len(words) > MAX_TITLE_WORDS:
             return words, i, quoted
         words.append(token)
     return words, len(tokens), quoted
+
+
+def _glued_in(token: str) -> bool:
+    """``درمسابقات``: the preposition در written onto an everyday word, which ends a phrase
+    as ``در`` does; not a word or a name of its own (درویش, دری, درخشان)."""
+    return (len(token) > 5 and token.startswith("در") and not known_word(token)
+            and is_common_word(token[2:]) and not (is_family_name(token) or is_given_name(token)))
 
 
 def _listed_office(words: list[str], after: list[str]) -> bool:
