@@ -252,6 +252,10 @@ def test_an_abstract_stops_where_its_story_begins_with_the_speakers_name() -> No
     story = ("سرهنگ ایوب فکری اظهار داشت: ماموران پس از اعلام مرکز فوریت‌های پلیسی به محل حادثه"
              " در روستای تازه کند اعزام شدند.")
     assert summarize((lede, story, "وی افزود: یک کارگر جوان در این حادثه جان باخت.")) == (lede,)
+    # The wire's credit coming later still does not make the story part of the lede.
+    credited = (lede, story, "وی افزود: یک کارگر جوان در این حادثه جان باخت.",
+                "به گزارش سایت پلیس، فرمانده انتظامی شهرستان از مردم خواست نکات ایمنی را رعایت کنند.")
+    assert summarize(credited) == (lede,)
     # A pronoun goes on with the same speaker: the next sentence may follow a short lede.
     going_on = "وی اظهار داشت: ماموران پس از اعلام مرکز فوریت‌های پلیسی به محل حادثه اعزام شدند."
     assert summarize((lede, going_on, "این حادثه در روستای تازه کند رخ داد.")) == (lede, going_on)

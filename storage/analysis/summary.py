@@ -253,10 +253,11 @@ def _select(sentences: list[_Sentence], scores: list[float], lede: int, weights:
     """The best sentence, then the ones after it while they still belong to the opening.
 
     The lede is one unit: when the best sentence is in it, the summary is the lede from
-    its start. Without a lede, a sentence follows while the summary is further below an
-    abstract's length than it would be above it with that sentence, unless it repeats the
-    summary's words or its first sentence's gist, or opens a named speaker's statement
-    (the story after its abstract).
+    its start, up to a sentence that opens a named speaker's statement (the story after
+    its abstract: the wire's credit can come later still). Without a lede, a sentence
+    follows while the summary is further below an abstract's length than it would be above
+    it with that sentence, unless it repeats the summary's words or its first sentence's
+    gist, or opens a named speaker's statement.
     """
     fitting = _fitting(sentences)
     if not fitting:
@@ -273,7 +274,9 @@ def _select(sentences: list[_Sentence], scores: list[float], lede: int, weights:
         chars += 1 + len(s.text)
         if chars > MAX_SUMMARY_CHARS or s.penalty or _redundant(s, chosen):
             break
-        if not in_lede and (_cosine(s.words, first.words) > weights.max_echo or _opens_statement(s.text)):
+        if _opens_statement(s.text):
+            break  # the story proper begins, in a lede of several sentences too
+        if not in_lede and _cosine(s.words, first.words) > weights.max_echo:
             break
         chosen.append(s)
         length += s.length
