@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.analysis.quotes.lexicon import heads
-from storage.analysis.quotes.mentions import MAX_NAME_WORDS, head_of
+from storage.analysis.quotes.mentions import MAX_NAME_WORDS, head_of, in_office_idiom
 from storage.text.sentences import (
     ATTRIBUTION,
     content_counts,
@@ -392,7 +392,7 @@ def _subject(prefix: str) -> tuple[list[str], str]:
     words: list[str] = []
     tokens = prefix.split()
     for i, token in enumerate(tokens):
-        if head_of(token) in _SUBJECT_STOPS:
+        if head_of(token) in _SUBJECT_STOPS and not in_office_idiom(tokens, i):
             break
         if token in _COMMAS or token.endswith(_COMMAS):
             if token.rstrip("،,"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -247,11 +248,23 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
         head = head_of(token)
         located = (head == "در" and words and head_of(words[0]) in LOCATED_HEADS
                    and i + 1 < len(tokens) and head_of(tokens[i + 1]) in PLACES)
-        stop = (head in _STOPS and not located) or fold_word(token) in _WHOLE_STOPS or _glued_in(token)
+        stop = ((head in _STOPS and not located and not in_office_idiom(tokens, i))
+                or fold_word(token) in _WHOLE_STOPS or _glued_in(token))
         if stop or len(words) > MAX_TITLE_WORDS:
             return words, i, quoted
         words.append(token)
     return words, len(tokens), quoted
+
+
+# Prepositions inside an office's name: ستاد امر به معروف و نهی از منکر.
+_OFFICE_IDIOMS = frozenset({("امر", "به", "معروف"), ("نهی", "از", "منکر")})
+
+
+def in_office_idiom(tokens: Sequence[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is the preposition of an idiom that names an office's field
+    (``امر به معروف``), which does not end the phrase as a preposition would."""
+    return 0 < i < len(tokens) - 1 and (
+        fold_word(tokens[i - 1]), fold_word(tokens[i]), fold_word(tokens[i + 1])) in _OFFICE_IDIOMS
 
 
 def _glued_in(token: str) -> bool:
