@@ -39,7 +39,8 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         # A disease is nobody; در written onto the next word ends a name as در does.
         ("کرونا ", None, None, None, None),
         # A preposition inside an office's field does not end it.
-        ("دبیر ستاد امر به معروف و نهی از منکر ", "title", None, "دبیر ستاد امر به معروف و نهی از منکر", STRONG),
+        ("دبیر ستاد امر به معروف و نهی از منکر ", "title", None,
+         "دبیر ستاد امر به معروف و نهی از منکر", STRONG),
         ("داودی درمسابقات قهرمانی آسیا ", "name", "داودی", None, STRONG),
         ("ایران از حقوق خود دفاع می‌کندوی درباره نفتکش‌ها ", "anaphor", None, None, STRONG),
         ("سیل در لرستانمدیرکل راه و شهرسازی لرستان ", "title", None, "مدیرکل راه و شهرسازی لرستان", STRONG),

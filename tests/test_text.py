@@ -6,6 +6,7 @@ import pytest
 
 from storage.text.letters import ZWNJ, unify_characters
 from storage.text.normalize import TextNormalizer
+from storage.text.sentences import split_sentences
 
 Z = ZWNJ
 
@@ -128,3 +129,18 @@ def test_normalize_is_idempotent(normalizer: TextNormalizer) -> None:
 
 def test_unify_without_hazm() -> None:
     assert unify_characters("\ufeffكتاب\u200f") == "کتاب"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        ("چه باید کرد؟ باید کار کرد.", ["چه باید کرد؟", "باید کار کرد."]),
+        # A question the reporter puts before the answer's cue is the answer's sentence.
+        ("سخنگو درباره این‌که آیا بسته می‌رسد یا خیر؟ گفت: می‌رسد. بعد؟ هیچ.",
+         ["سخنگو درباره این‌که آیا بسته می‌رسد یا خیر؟ گفت: می‌رسد.", "بعد؟", "هیچ."]),
+        ("او پرسید: کی؟ پاسخ داد: فردا.", ["او پرسید: کی؟ پاسخ داد: فردا."]),
+    ],
+)
+def test_sentences(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+

@@ -18,7 +18,12 @@ from storage.text.letters import DIGITS, LETTERS, ZWNJ, fold
 
 # A sentence ends at . ! ? ؟ … (and any closing quotation marks) before a space. A period
 # between digits (۱۴۰۴.۰۹) or inside an abbreviation (ج.ا.ا) has no space after it.
-_SENTENCE_END = re.compile(r"[.!?؟…]+(?:\s?[»\"')\]])*(?=\s)")
+# A question the reporter puts before the answer's cue (``درباره این‌که … یا خیر؟ گفت: …``)
+# is part of the sentence that answers it.
+_SENTENCE_END = re.compile(
+    r"[.!?؟…]+(?:\s?[»\"')\]])*(?=\s)"
+    r"(?<![?؟](?=\s+(?:گفت|افزود|پاسخ\s*داد|اظهار\s*(?:کرد|داشت)|توضیح\s*داد|عنوان\s*کرد)\s*:))"
+)
 _OPEN_QUOTE, _CLOSE_QUOTE = "«", "»"
 # Agency copy credits its source in a clause of its own, ``به گزارش X،``: the body of a
 # news item starts with it, and the subject of its sentence comes after it.
