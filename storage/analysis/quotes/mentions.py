@@ -274,18 +274,21 @@ def _glued_in(token: str) -> bool:
             and is_common_word(token[2:]) and not (is_family_name(token) or is_given_name(token)))
 
 
+_OFFICE_OR_BODY = TITLE_HEADS | ORG_HEADS
+
+
 def _listed_office(words: list[str], after: list[str]) -> bool:
     """Whether a comma inside an office's or a body's name (after a name too: ``NAME مدیرکل
     میراث فرهنگی، گردشگری و صنایع‌دستی``) lists its fields: one or two everyday words after
     it, then ``و``; not an apposition, which names a person or another office."""
-    if not any(head_of(w) in TITLE_HEADS | ORG_HEADS for w in words):
+    if not any(head_of(w) in _OFFICE_OR_BODY for w in words):
         return False
     conjunction = next((k for k, t in enumerate(after[:3]) if t == "و"), None)
     if not conjunction or len(after) == conjunction + 1:
         return False
     listed = after[:conjunction]
-    return all(known_word(t) and not (head_of(t) in TITLE_HEADS | ORG_HEADS | _STOPS or is_given_name(t)
-                                      or is_family_name(t)) for t in listed)
+    return all(known_word(t) and not (head_of(t) in _OFFICE_OR_BODY or head_of(t) in _STOPS
+                                      or is_given_name(t) or is_family_name(t)) for t in listed)
 
 
 def _strip_honorifics(words: list[str]) -> tuple[list[str], bool]:
@@ -563,11 +566,6 @@ def narration_subject(sentence: str) -> Mention | None:
     elif used >= len(tokens):
         return None  # nothing closed the phrase
     mention = classify(words, quoted)
-    if (mention is None and used == len(tokens) and len(tokens) > 1 and not known_word(tokens[-1])
-            and not text.rstrip().endswith(("؟", "?"))):  # a question asked: see ``_events``
-        # A heading with no stop after it, the speaker's surname written onto its last
-        # word (…شهرداریربیعی ادامه داد:): the article's people may hold the surname.
-        return Mention(Kind.NAME, name=tokens[-1], evidence=NONE)
     if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
         mention = _with_apposition(mention, tokens[used:])
     if mention is None:

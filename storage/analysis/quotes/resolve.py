@@ -102,14 +102,10 @@ class _People:
 
     def add(self, entity: _Entity) -> None:
         for key in _name_keys(entity.name or ""):
-            found = self.by_key.setdefault(key, [])
-            if entity not in found:
-                found.append(entity)
+            _index(self.by_key, key, entity)
         words = words_of(entity.name or "")
         if len(words) == 2 and not is_given_name(words[0]) and not is_family_part(words[1]):
-            found = self.by_first.setdefault(words[0], [])
-            if entity not in found:
-                found.append(entity)
+            _index(self.by_first, words[0], entity)
 
     def first_part(self, name: str) -> _Entity | None:
         """The one person whose two-word family name ``name`` opens (``آقاپور`` of
@@ -130,6 +126,12 @@ class _People:
             if (found := self.find(key[cut:])) is not None:
                 return found
         return None
+
+
+def _index(table: dict[str, list[_Entity]], key: str, entity: _Entity) -> None:
+    found = table.setdefault(key, [])
+    if entity not in found:
+        found.append(entity)
 
 
 def _name_keys(name: str) -> list[str]:
