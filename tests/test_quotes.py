@@ -106,8 +106,10 @@ def test_a_quote_spanning_sentences_runs_to_the_paragraph_end(seeds: dict[Path, 
         ("به اطلاع می‌رساند کلاس‌ها فردا تعطیل است.", "در این اطلاعیه آمده است: همه باید در خانه بمانند."),
         ("در ادامه اطلاعیه اعلام شد: مراجعه حضوری ممنوع است.",),
         ("در ادامه افزود: این تصمیم موقت است.",),
-        # Reported speech is not a quote.
+        # Reported speech is not a quote; nor is a comma after the verb before the
+        # reporter's words (third person).
         ("وزیر بهداشت گفت که واکسن به زودی می‌رسد.",),
+        ("وزیر بهداشت گفت، واکسن به زودی می‌رسد.",),
         # Nobody in particular: everyday words before the cue, not a name.
         ("مدارک گفت: مذاکرات ادامه دارد.",),
         ("مخالفت خود را اعلام کردند: مذاکرات ادامه دارد.",),
@@ -142,6 +144,18 @@ def test_no_quote(paragraphs: tuple[str, ...]) -> None:
         # A surname first, the full name later: one person, named in full.
         (("روحانی گفت: اول.", "حسن روحانی افزود: دوم."),
          [("حسن روحانی", "اول."), ("حسن روحانی", "دوم.")]),
+        # A comma after the verb before the speaker's own words (first or second person).
+        (("سخنگوی ریاست‌جمهوری ترکیه گفت، هر کاری برای حفاظت از نظامیان خود انجام خواهیم داد.",),
+         [("سخنگوی ریاست‌جمهوری ترکیه", "هر کاری برای حفاظت از نظامیان خود انجام خواهیم داد.")]),
+        # Quotation marks astray around the cue; a question put to someone.
+        (("علی رضایی گفت: اول.", "«وی همچنین گفت:» شهروندان ناراضی هستند."),
+         [("علی رضایی", "اول."), ("علی رضایی", "شهروندان ناراضی هستند.")]),
+        (("مجری این مناظره از بوته‌جج سوال کرد: «اگر تیم شما رجوع کند؟»",),
+         [("مجری این مناظره", "اگر تیم شما رجوع کند؟")]),
+        # Time words before the subject; a prince's style is no part of his name.
+        (("اواسط هفته جاری نیز معاون بهداشتی دانشگاه علوم پزشکی همدان به ایرنا گفت: کار ادامه دارد.",),
+         [("معاون بهداشتی دانشگاه علوم پزشکی همدان", "کار ادامه دارد.")]),
+        (("پرنس چارلز در مصاحبه با ساندی تایمز گفت: علاقه مندم.",), [("چارلز", "علاقه مندم.")]),
         # A colon closing the paragraph: the quote is the paragraph after it.
         (("رئیس سازمان افزود:", "همه طرح‌ها اجرا می‌شود."),
          [("رئیس سازمان", "همه طرح‌ها اجرا می‌شود.")]),

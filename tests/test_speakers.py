@@ -7,6 +7,7 @@ import pytest
 
 from storage.analysis import analyze_text
 from storage.analysis.quotes import Match, extract, match, short_name, subject
+from storage.analysis.quotes.match import heads_body, shortens
 from storage.analysis.quotes.mentions import NONE, STRONG, WEAK
 from storage.db.store import Store
 from storage.ingest import Ingestor
@@ -59,6 +60,17 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("وزیر بهداشت، درمان و آموزش پزشکی ", "title", None, "وزیر بهداشت، درمان و آموزش پزشکی", STRONG),
         ("سازمان صنعت، معدن و تجارت استان ", "org", "سازمان صنعت، معدن و تجارت استان", None, STRONG),
         ("مدیرکل بهزیستی، علی رضایی ", "name", "علی رضایی", "مدیرکل بهزیستی", STRONG),
+        ("یوسف قاسمی فرد رئیس اتاق بازرگانی، صنایع، معادن و کشاورزی تبریز در این نشست ", "name",
+         "یوسف قاسمی فرد", "رئیس اتاق بازرگانی، صنایع، معادن و کشاورزی تبریز", STRONG),
+        # A place named for someone keeps the name: the speaker is its head.
+        ("رئیس دانشگاه بوعلی سینا با تاکید بر اینکه ", "title", None, "رئیس دانشگاه بوعلی سینا", STRONG),
+        ("سرپرستار اورژانس بیمارستان نیز ", "title", None, "سرپرستار اورژانس بیمارستان", STRONG),
+        ("برف نداریمبازرس کل استان گیلان با بیان اینکه ", "title", None, "بازرس کل استان گیلان", STRONG),
+        # A whole adjunct before the subject: the comma after the name is the apposition's.
+        ("پیش از این غلامحسین اسماعیلی، سخنگوی قوه قضاییه در یک نشست ", "name", "غلامحسین اسماعیلی",
+         "سخنگوی قوه قضاییه", STRONG),
+        ("پس از این سخنان متهم، رییس دادگاه خطاب به وی ", "title", None, "رییس دادگاه", STRONG),
+        ("ژنرال مکنزی ", "name", "مکنزی", None, STRONG),
         # An adjunct of occasion before the subject, with no comma.
         ("در ابتدای جلسه رییس دادگاه ", "title", None, "رییس دادگاه", STRONG),
         ("مجید تخت روانچی در شورای امنیت ", "name", "مجید تخت روانچی", None, STRONG),
@@ -132,6 +144,52 @@ def test_a_title_that_cannot_be_tied_stays_its_own_speaker() -> None:
     assert {s.name: s.kind for s in attribution.speakers} == {
         "استاندار البرز": SpeakerKind.TITLE, "محمد ساسانی": SpeakerKind.PERSON,
     }
+
+
+def test_an_office_named_again_by_fewer_words_is_the_same_speaker() -> None:
+    said = _said("رئیس بیمارستان امام حسین (ع) شاهرود گفت: اول.", "رئیس بیمارستان ادامه داد: دوم.",
+                 "رئیس پلیس راهور استان مازندران گفت: سوم.", "رئیس پلیس راهور مازندران افزود: چهارم.")
+    assert [speaker for speaker, _ in said] == ["رئیس بیمارستان امام حسین (ع) شاهرود"] * 2 + [
+        "رئیس پلیس راهور استان مازندران"] * 2
+    # Two hospitals' heads: the short title could be either, and stays its own.
+    said = _said("رئیس بیمارستان رازی گفت: اول.", "رئیس بیمارستان سینا گفت: دوم.",
+                 "رئیس بیمارستان افزود: سوم.")
+    assert [speaker for speaker, _ in said] == [
+        "رئیس بیمارستان رازی", "رئیس بیمارستان سینا", "رئیس بیمارستان"]
+
+
+def test_this_company_is_the_body_whose_press_office_writes() -> None:
+    said = _said("به گزارش روابط عمومی شرکت گاز استان گیلان، مدیرعامل این شرکت گفت: اول.",
+                 "مدیرعامل شرکت گاز استان گیلان تاکید کرد: دوم.")
+    assert said == [("مدیرعامل شرکت گاز استان گیلان", "اول."), ("مدیرعامل شرکت گاز استان گیلان", "دوم.")]
+
+
+def test_the_head_of_the_body_whose_press_office_writes_is_its_one_untitled_speaker() -> None:
+    body = ("امیرحسین رستمی گفت: اول.", "مریم جهانگیری رئیس شورای شهر کرج گفت: دوم.",
+            "شهردار کرج تاکید کرد: سوم.")
+    said = _said("به گزارش روابط عمومی شهرداری کرج، " + body[0], *body[1:])
+    assert [speaker for speaker, _ in said] == ["امیرحسین رستمی", "مریم جهانگیری", "امیرحسین رستمی"]
+    # An agency's own reporter is no evidence: the mayor may be someone else.
+    said = _said("به گزارش خبرنگار مهر، " + body[0], *body[1:])
+    assert [speaker for speaker, _ in said] == ["امیرحسین رستمی", "مریم جهانگیری", "شهردار کرج"]
+
+
+def test_an_office_that_goes_on_with_a_named_persons_words_is_theirs() -> None:
+    said = _said("محمود شاکری در جلسه شورا گفت: اول.", "رئیس شورای اسلامی شهر مشهد افزود: دوم.",
+                 "نرگس افشار عضو کمیسیون حمل و نقل شورای شهر مشهد گفت: سوم.",
+                 "عضو کمیسیون حمل و نقل شورا ادامه داد: چهارم.")
+    assert [speaker for speaker, _ in said] == ["محمود شاکری"] * 2 + ["نرگس افشار"] * 2
+    # Named right after an office of their own, the person is that office's: a further
+    # office that goes on is someone else's.
+    said = _said("سرپرست شرکت گاز لرستان گفت: اول. فیروز خدایی اظهار داشت: دوم.",
+                 "رئیس شرکت گاز شهرستان پلدختر افزود: سوم.")
+    assert [speaker for speaker, _ in said] == ["فیروز خدایی", "فیروز خدایی", "رئیس شرکت گاز شهرستان پلدختر"]
+
+
+def test_each_office_a_title_joins_with_and_is_held() -> None:
+    said = _said("مجید تخت روانچی، سفیر و نماینده دائم ایران در سازمان ملل، گفت: اول.",
+                 "علی رضایی گفت: دوم.", "نماینده ایران در سازمان ملل تاکید کرد: سوم.")
+    assert [speaker for speaker, _ in said] == ["مجید تخت روانچی", "علی رضایی", "مجید تخت روانچی"]
 
 
 def test_another_official_with_also_is_not_the_one_named_person() -> None:
@@ -214,6 +272,31 @@ def test_headline_of_a_compound_surname() -> None:
     article = analyze_text("وحید گلي كاني در این نشست گفت: شهرستان آماده انتخابات است.\n")
     assert article.headline is not None
     assert article.headline.startswith("گلی کانی: ")
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "expected"),
+    [("رئیس بیمارستان", "رئیس بیمارستان امام حسین (ع) شاهرود", True),
+     ("عضو کمیسیون حمل و نقل شورا", "عضو کمیسیون حمل و نقل شورای شهر مشهد", True),
+     ("رئیس پلیس راهور مازندران", "رئیس پلیس راهور استان مازندران", True),
+     ("رئیس", "رئیس پلیس", False), ("معاون رئیس بیمارستان", "رئیس بیمارستان امام", False),
+     ("رئیس پلیس راهور", "رئیس پلیس", False)],
+)
+def test_a_title_shortens_another(short: str, long: str, expected: bool) -> None:
+    assert shortens(short, long) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [("شهردار کرج", "شهرداری کرج", True),
+     ("مدیرکل حفاظت محیط زیست لرستان", "اداره کل حفاظت محیط زیست استان لرستان", True),
+     ("رئیس دانشگاه بوعلی سینا", "دانشگاه بوعلی سینا", True),
+     ("مدیرعامل شرکت گاز استان گیلان", "شرکت گاز استان گیلان", True),
+     ("معاون شهردار کرج", "شهرداری کرج", False), ("رئیس شورای شهر کرج", "شهرداری کرج", False),
+     ("مدیرعامل شرکت ملی گاز", "شرکت ملی گاز استان گیلان", False)],
+)
+def test_a_title_heads_a_body(title: str, body: str, expected: bool) -> None:
+    assert heads_body(title, body) is expected
 
 
 def test_a_title_query_matches_whole_titles_first() -> None:

@@ -129,9 +129,11 @@ class ZwnjRepairer:
         return None
 
     def _prefixed(self, word: str) -> str | None:
-        """``بهعنوان`` → ``به‌عنوان``: the preposition glued to an attested noun."""
+        """``بهعنوان`` → ``به‌عنوان``: the preposition glued to an attested noun; not a word
+        the lexicon lists whole, however rare (بهمنی, a surname, is no به‌منی)."""
         rest = word[len(_PREFIX_BE):]
-        if word.startswith(_PREFIX_BE) and len(rest) >= 3 and self._lexicon.known(rest):
+        if (word.startswith(_PREFIX_BE) and len(rest) >= 3 and self._lexicon.known(rest)
+                and not self._lexicon.listed(word)):
             return _PREFIX_BE + ZWNJ + rest
         return None
 

@@ -27,7 +27,7 @@ _SIMPLE_VERBS = (("گفت", "گوی"), ("افزود", "افزای"), ("نوشت"
 # می‌شود) have no speaker and are left out on purpose.
 _PREVERBS = {
     ("کرد", "کن"): "تصریح اظهار تاکید تأکید خاطرنشان اعلام بیان عنوان اضافه اشاره تشریح ادعا اذعان"
-                   " ابراز اعتراف یادآوری توصیه پیشنهاد گلایه انتقاد مطرح درخواست تقاضا",
+                   " ابراز اعتراف یادآوری توصیه پیشنهاد گلایه انتقاد مطرح درخواست تقاضا سوال سؤال",
     ("نمود", "نمای"): "تصریح اظهار تاکید تأکید خاطرنشان اعلام بیان عنوان اضافه اشاره تشریح ادعا"
                      " اذعان ابراز یادآوری",
     ("داشت", "دار"): "اظهار بیان ابراز اذعان اعلام عنوان",
@@ -87,7 +87,12 @@ def _verb_pattern() -> str:
 # (Each branch starts with a literal, which lets the scan skip ahead; ``که`` counts only
 # after a letter a verb ends in.)
 # A semicolon right after the verb (گفت؛) is a colon mistyped.
-_TRIGGER = re.compile(rf"[:：«؛]|که(?<=[تده] که)(?![\w{ZWNJ}])")
+_TRIGGER = re.compile(rf"[:：«؛]|که(?<=[تده] که)(?![\w{ZWNJ}])|،(?<=[تده]،)")
+# Words only a speaker says of themselves or to whom they speak: after ``گفت،`` they make
+# the words the speaker's own (direct), not the reporter's account of them.
+FIRST_PERSON = re.compile(
+    rf"(?<![\w{ZWNJ}])(?:ما|من|مان|ام)(?![\w{ZWNJ}])|\w(?:یم|ایم|یدیم|دیم|تیم)(?![\w{ZWNJ}])")
+_SPOKEN_TO = re.compile(rf"(?<![\w{ZWNJ}])شما(?![\w{ZWNJ}])")
 
 
 def _last_words() -> tuple[str, ...]:
@@ -107,6 +112,7 @@ _GLUED_VERB = re.compile(rf"(?<=\w)(?:{_alternatives(['افزود', 'تصریح 
                                                            'خاطرنشان کرد', 'ادامه داد', 'تاکید کرد',
                                                            'تأکید کرد'])})\s*(?P<ke>(?!))?$")
 _DOCUMENT_VERB = re.compile("آمده|حاکی")
+_CONTINUING = re.compile("افزود|افزای|ادامه|اضافه")
 _QUESTION = re.compile("[؟?]")
 _LOOKBEHIND = 60
 _GUILLEMET = re.compile("[«»]")
@@ -122,6 +128,7 @@ class _Cue:
     indirect: bool
     document: bool = False  # در این بیانیه آمده است: the words of a document
     label: bool = False  # آیت‌الله سیستانی: «…»: a speaker's name before a colon, no verb
+    continues: bool = False  # افزود, ادامه داد: the speaker before goes on
 
 
 def _cues(paragraph: str, index: int) -> list[_Cue]:
@@ -142,15 +149,33 @@ def _cues(paragraph: str, index: int) -> list[_Cue]:
         if verb is None or (verb.group("ke") and trigger.group() != "«"):
             continue
         start = verb.start()
+        comma = trigger.group() == "،"
         if cues and cues[-1].start == start:  # گفت که «…»: the quotation, not reported speech
             cues.pop()
+        end = at if trigger.group() == "«" else trigger.end()
+        misplaced = _MISPLACED_CLOSE.match(paragraph, end)  # «وی گفت:» …: the marks are astray
+        if misplaced:
+            end = misplaced.end()
         # A cue inside someone's «…» is part of their words, not the reporter's.
-        if quotation.inside(start) or (cues and start < cues[-1].end):
+        if (quotation.inside(start) and not misplaced) or (cues and start < cues[-1].end):
             continue
-        indirect = trigger.group() == "که"
+        indirect = trigger.group() == "که" or (comma and not _own_words(paragraph, end))
         document = _DOCUMENT_VERB.search(verb.group()) is not None
-        cues.append(_Cue(index, start, at if trigger.group() == "«" else trigger.end(), indirect, document))
+        continues = _CONTINUING.search(verb.group()) is not None
+        cues.append(_Cue(index, start, end, indirect, document, continues=continues))
     return cues
+
+
+_MISPLACED_CLOSE = re.compile(r"\s*»")
+_SENTENCE_END = re.compile(r"[.!؟?]")
+
+
+def _own_words(paragraph: str, at: int) -> bool:
+    """Whether the sentence from ``at`` is in the speaker's own person (``گفت، ما …``, ``پرسید،
+    شما …``): only then is a comma after the verb a colon; otherwise it is reported speech."""
+    end = _SENTENCE_END.search(paragraph, at)
+    stop = end.start() if end else len(paragraph)
+    return bool(FIRST_PERSON.search(paragraph, at, stop) or _SPOKEN_TO.search(paragraph, at, stop))
 
 
 _LABEL_CHARS = 50

@@ -6,10 +6,11 @@ Names, titles and queries compare by ``speaker_key``: folded, blind to spacing a
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterable
 from enum import Enum
 
-from storage.analysis.quotes.lexicon import speaker_key
+from storage.analysis.quotes.lexicon import TITLE_HEADS, speaker_key
 from storage.text.letters import fold
 
 __all__ = ["speaker_key"]  # defined beside the name lists, which key by it too
@@ -49,10 +50,81 @@ def same_title(a: str, b: str) -> bool:
     office_a, office_b = _office(a), _office(b)
     if office_a is not None and office_b is not None and office_a[0] == office_b[0]:
         return not office_a[1] or not office_b[1] or office_a[1] == office_b[1]
+    ka, kb = _bare(ka), _bare(kb)
     if ka[0] != kb[0]:
         return False
     short, long = sorted((ka, kb), key=len)
     return set(short) <= set(long) and len(short) >= 2
+
+
+def _head(word: str) -> str:
+    return fold(word).split(" ", 1)[0]
+
+
+def _bare(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Words without the ezafe a vowel takes (شورای شهر → شورا شهر), which a title loses
+    with the words after it, and without ``استان``, which it has or drops at will
+    (مدیرکل … استان لرستان, مدیرکل … لرستان, مدیرکل … استان)."""
+    kept = (w for w in words if w not in _PROVINCE)
+    return tuple(w[:-1] if len(w) > 3 and w.endswith(("ای", "وی")) else w for w in kept)
+
+
+_PROVINCE = frozenset(fold(w) for w in ["استان", "شهرستان"])
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Whether ``short``'s words are ``long``'s first word and some of the rest, in order."""
+    if not short or not long or short[0] != long[0]:
+        return False
+    rest = iter(long[1:])
+    return all(word in rest for word in short[1:])
+
+
+def shortens(short: str, long: str) -> bool:
+    """Whether ``short`` names the office ``long`` by no more of its words, as a later
+    mention does (``رئیس بیمارستان`` of ``رئیس بیمارستان امام حسین (ع) شاهرود``, ``رئیس پلیس
+    راهور مازندران`` of ``رئیس پلیس راهور استان مازندران``): two words at least, in order."""
+    ks, kl = _bare(words_of(short)), _bare(words_of(long))
+    return 2 <= len(ks) <= len(kl) and _within(ks, kl)
+
+
+# Heads of offices named after what they head less a final ی (شهردار of شهرداری), and
+# those that head the body their complement names (رئیس دانشگاه …, مدیرعامل شرکت …).
+_BODY_OF = {"مدیرکل": ("اداره", "کل")}
+_HEADS_NAMED_BODY = frozenset(fold(w) for w in ["رئیس", "مدیرعامل", "مدیر", "سرپرست", "دبیرکل", "دبیر"])
+
+
+def heads_body(title: str, body: str) -> bool:
+    """Whether ``title`` is the head of ``body``: ``شهردار کرج`` of ``شهرداری کرج``,
+    ``مدیرکل حفاظت محیط زیست لرستان`` of ``اداره کل حفاظت محیط زیست استان لرستان``,
+    ``رئیس دانشگاه بوعلی سینا`` of ``دانشگاه بوعلی سینا``."""
+    words, named = _bare(words_of(title)), _bare(words_of(body))
+    if len(words) < 2 or not named:
+        return False
+    head, rest = words[0], words[1:]
+    if head + "ی" == named[0]:
+        office = (named[0], *rest)
+    elif head in _BODY_OF:
+        office = (*_BODY_OF[head], *rest)
+    elif head in _HEADS_NAMED_BODY:
+        office = rest
+    else:
+        return False
+    office = tuple(w for w in office if w != "کل")
+    named = tuple(w for w in named if w != "کل")
+    return len(office) >= 2 and _within(office, named) and office[-1] == named[-1]
+
+
+def conjuncts(title: str) -> list[str]:
+    """The offices a title joins with و (``سفیر و نماینده دائم ایران در سازمان ملل``:
+    سفیر, and نماینده دائم …); the title itself when it joins none."""
+    words = title.split()
+    cuts = [i for i in range(1, len(words) - 1) if words[i] == "و" and _head(words[i + 1]) in TITLE_HEADS]
+    if not cuts:
+        return [title]
+    bounds = [0, *cuts, len(words)]
+    parts = [words[a + (a > 0):b] for a, b in itertools.pairwise(bounds)]
+    return [title, *(" ".join(p) for p in parts if p)]
 
 
 def related_titles(a: str, b: str) -> bool:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from storage.analysis.quotes.cues import PREVERB_WORDS
 from storage.analysis.quotes.lexicon import (
     ANONYMOUS_HEADS,
     COUNTRIES,
@@ -75,7 +74,7 @@ _PLACE_KINDS = heads("استان شهرستان شهر بخش منطقه روس�
 _WHOLE_STOPS = whole("علی‌رغم")  # its first part is a name (علی)
 _TIME_WORDS = heads(
     "امروز دیروز امشب دیشب روز صبح ظهر عصر شب شامگاه بامداد گذشته جاری هفته ماه سال"
-    " شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه"
+    " اوایل اواسط اواخر شنبه یکشنبه دوشنبه سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه"
 )
 # A sentence that opens with these has an adjunct before its subject.
 _ADJUNCT_OPENERS = heads(
@@ -91,6 +90,11 @@ _OPENING_PHRASES = _Phrases.of(
     *(f"در {when} {event}" for when in ("ابتدای", "پایان", "ادامه", "حاشیه", "جریان", "خلال")
       for event in ("جلسه", "نشست", "مراسم", "دیدار", "همایش", "این جلسه", "این نشست", "این مراسم",
                     "این دیدار", "این همایش", "جلسه دادگاه")),
+)
+# Openers that are a whole adjunct: what follows is the subject, whatever comma comes later.
+_WHOLE_OPENERS = _Phrases.of(
+    *(f"{when} از {this}" for when in ("پیش", "پس", "بعد", "قبل") for this in ("این", "آن")),
+    "از سوی دیگر", "از طرف دیگر", "با این حال", "با این وجود", "در همین حال", "در عین حال",
 )
 # Words that cannot open a speaker's name.
 _NOT_NAMES = heads(
@@ -109,7 +113,7 @@ _ANAPHORS = _Phrases.of(
 )
 # Straight quotation marks ("وی …) are set aside with the spaces.
 _TOKEN = re.compile(r'[،,؛«»]|[^\s،,؛«»"]+')
-_COMMAS = frozenset("،,؛")
+COMMAS = frozenset("،,؛")
 _GUILLEMETS = frozenset("«»")
 # Debris before a subject: a comma, or the » closing the sentence before.
 _SKIPPED = frozenset("،,؛»")
@@ -177,7 +181,7 @@ def head_of(word: str) -> str:
 
 def _through_comma(tokens: list[str], within: int) -> list[str] | None:
     """What follows the first comma among the first ``within`` tokens, if there is one."""
-    comma = next((i for i, t in enumerate(tokens[:within]) if t in _COMMAS), None)
+    comma = next((i for i, t in enumerate(tokens[:within]) if t in COMMAS), None)
     return None if comma is None else tokens[comma + 1:]
 
 
@@ -187,10 +191,11 @@ def _strip_openers(tokens: list[str]) -> list[str]:
     for _ in range(4):
         before = len(tokens)
         while tokens and (tokens[0] in _SKIPPED or head_of(tokens[0]) in _DISCOURSE | _TIME_WORDS
-                          or not (any(c.isalnum() for c in tokens[0]) or tokens[0] in _GUILLEMETS)):
-            # a / or - left before a name
+                          or not (any(c.isalnum() for c in tokens[0]) or tokens[0] in _GUILLEMETS)
+                          or (tokens[0] == "«" and anaphor_at(tokens[1:]))):
+            # a / or - left before a name; a « astray before وی (a name in «…» keeps it)
             tokens = tokens[1:]
-        if tokens and head_of(tokens[0]) in _ADJUNCT_OPENERS and not _anaphor_at(tokens):
+        if tokens and head_of(tokens[0]) in _ADJUNCT_OPENERS and not anaphor_at(tokens):
             tokens = _without_adjunct(tokens)
         tokens = tokens[_starts_with(tokens, _SUBORDINATORS):]
         if tokens and tokens[0][0].isdigit():  # ۱۷ بهمن ۱۳۸۹، …
@@ -204,6 +209,8 @@ def _without_adjunct(tokens: list[str]) -> list[str]:
     """``در ادامه این نشست، X`` → X (a short adjunct closed by a comma goes whole);
     ``در ادامه X`` → X (a fixed opener needs no comma); ``با اشاره به …، X`` → X; and
     ``در پاسخ به این سوال`` with no comma runs up to the verb: nothing is left."""
+    if (whole_adjunct := _starts_with(tokens, _WHOLE_OPENERS)) and _names_next(tokens[whole_adjunct:]):
+        return tokens[whole_adjunct:]  # پیش از این NAME، TITLE: the comma is the apposition's
     if (rest := _through_comma(tokens, _SHORT_ADJUNCT)) is not None:
         return rest
     if fixed := _starts_with(tokens, _OPENING_PHRASES):
@@ -211,7 +218,17 @@ def _without_adjunct(tokens: list[str]) -> list[str]:
     return _through_comma(tokens, len(tokens)) or []
 
 
-def _anaphor_at(tokens: list[str]) -> int:
+def _names_next(tokens: list[str]) -> bool:
+    """Whether ``tokens`` open with a speaker's first word (not ``سخنان`` of ``پس از این
+    سخنان``): a name, a title, a body, an honorific or a pronoun."""
+    if not tokens:
+        return False
+    first, head = tokens[0], head_of(tokens[0])
+    return (is_given_name(first) or is_family_name(first) or head in _OFFICE_OR_BODY
+            or fold_word(first) in HONORIFICS or bool(anaphor_at(tokens)))
+
+
+def anaphor_at(tokens: list[str]) -> int:
     """Length of the pronoun, ``این مقام مسئول`` or ``این`` + a noun (``این فعال سیاسی``)
     opening ``tokens``. ``این منابع``, ``این گزارش``, ``این شبکه`` and ``این در حالی است``
     are not."""
@@ -226,7 +243,7 @@ def _anaphor_at(tokens: list[str]) -> int:
     return 0
 
 
-def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
+def noun_phrase(tokens: list[str]) -> tuple[list[str], int, int]:
     """The noun phrase opening ``tokens``: its words, the tokens it used (a closing comma
     too), and how many of its words a «…» set off at its start (a name: «کن فاستر» صاحب …).
 
@@ -235,7 +252,7 @@ def _phrase(tokens: list[str]) -> tuple[list[str], int, int]:
     words: list[str] = []
     quoted = 0
     for i, token in enumerate(tokens):
-        if token in _COMMAS:
+        if token in COMMAS:
             if _listed_office(words, tokens[i + 1 :]):
                 words[-1] += token  # وزیر بهداشت، درمان و آموزش پزشکی
                 continue
@@ -275,20 +292,26 @@ def _glued_in(token: str) -> bool:
 
 
 _OFFICE_OR_BODY = TITLE_HEADS | ORG_HEADS
+_LISTED_TOKENS = 8  # three fields and their commas before the و
 
 
 def _listed_office(words: list[str], after: list[str]) -> bool:
     """Whether a comma inside an office's or a body's name (after a name too: ``NAME مدیرکل
-    میراث فرهنگی، گردشگری و صنایع‌دستی``) lists its fields: one or two everyday words after
-    it, then ``و``; not an apposition, which names a person or another office."""
+    میراث فرهنگی، گردشگری و صنایع‌دستی``, ``اتاق بازرگانی، صنایع، معادن و کشاورزی``) lists
+    its fields: one or two everyday words between commas, then ``و``; not an apposition,
+    which names a person or another office."""
     if not any(head_of(w) in _OFFICE_OR_BODY for w in words):
         return False
-    conjunction = next((k for k, t in enumerate(after[:3]) if t == "و"), None)
+    conjunction = next((k for k, t in enumerate(after[:_LISTED_TOKENS]) if t == "و"), None)
     if not conjunction or len(after) == conjunction + 1:
         return False
     listed = after[:conjunction]
-    return all(known_word(t) and not (head_of(t) in _OFFICE_OR_BODY or head_of(t) in _STOPS
-                                      or is_given_name(t) or is_family_name(t)) for t in listed)
+    fields = " ".join(listed).replace(" ، ", "،").replace(" , ", "،").split("،")
+    if any(not 1 <= len(field.split()) <= 2 for field in fields):
+        return False
+    return all(t in COMMAS or (known_word(t) and not (head_of(t) in _OFFICE_OR_BODY or head_of(t) in _STOPS
+                                                       or is_given_name(t) or is_family_name(t)))
+               for t in listed)
 
 
 def _strip_honorifics(words: list[str]) -> tuple[list[str], bool]:
@@ -336,11 +359,21 @@ def _name_words(words: list[str], given: bool) -> list[str]:
     return name
 
 
+# Places named for a person: the name after them is the place's, not the speaker's.
+_NAMED_FOR = heads(
+    "دانشگاه دانشکده پژوهشگاه پژوهشکده بیمارستان درمانگاه مدرسه دبیرستان هنرستان آموزشگاه"
+    " حوزه مسجد حسینیه ورزشگاه فرودگاه بندر پالایشگاه نیروگاه میدان خیابان بزرگراه بلوار"
+    " پارک مجتمع شهرک سد ناو"
+)
+
+
 def _trailing_name(words: list[str]) -> int | None:
     """Where a name given after its title starts (``رئیس‌جمهور حسن روحانی``), if one does:
     a given name followed by one to three name words closing the phrase."""
     for j in range(1, len(words) - 1):
         rest = words[j:]
+        if head_of(words[j - 1]) in _NAMED_FOR:
+            continue  # دانشگاه بوعلی سینا, بیمارستان امام رضا: a place named for someone
         if (is_given_name(rest[0]) and len(rest) <= 4 and len(_name_words(rest, True)) == len(rest)
                 and (is_family_name(rest[-1]) or not known_word(rest[-1]))):
             return j
@@ -436,6 +469,7 @@ def _quoted_name(words: list[str], quoted: int) -> Mention | None:
 _GLUED_STARTS = tuple(sorted(
     {"وی", "او", "رئیس", "رییس", "معاون", "وزیر", "سخنگوی", "نماینده", "مدیرکل", "مدیرعامل",
      "مدیر", "استاندار", "فرماندار", "شهردار", "بخشدار", "دادستان", "فرمانده", "سرپرست", "دبیر",
+     "بازرس", "جانشین", "قائم‌مقام",
      "دبیرکل", "سفیر", "رهبر", "امام", "رئیس‌جمهور", "رییس‌جمهور"}, key=len, reverse=True))
 # How a verb ends a sentence: نداریم, نکنید, می‌کند, شد, است.
 _VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کند", "دارد", "شود", "اند", "بود", "رسید", "یافت")
@@ -471,6 +505,16 @@ def _glued_rest(token: str) -> str | None:
     return None
 
 
+def tokens_of(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def speaker_tokens(text: str) -> list[str]:
+    """The tokens of ``text`` from where its subject starts: a heading glued before it and
+    the openers before it set aside."""
+    return _strip_openers(_unglued(tokens_of(text)))
+
+
 def subject(text: str) -> Mention | None:
     """The speaker named by the words before a cue (``text`` starts at the sentence start).
 
@@ -478,15 +522,15 @@ def subject(text: str) -> Mention | None:
     words are there but name nobody in particular (``کاربران``, a clause).
     """
     text = ATTRIBUTION.sub("", text, count=1)
-    tokens = _strip_openers(_unglued(_TOKEN.findall(text)))
-    if not tokens or _anaphor_at(tokens):
+    tokens = speaker_tokens(text)
+    if not tokens or anaphor_at(tokens):
         return Mention(Kind.ANAPHOR)
     if fold_word(tokens[0]) == "یکی" and len(tokens) > 2 and tokens[1] == "از":
-        words, _, _ = _phrase(tokens[2:])
+        words, _, _ = noun_phrase(tokens[2:])
         if not words:
             return None
         return Mention(Kind.ANONYMOUS, name=" ".join(["یکی", "از", *words[:MAX_NAME_WORDS]]))
-    words, used, quoted = _phrase(tokens)
+    words, used, quoted = noun_phrase(tokens)
     if used < len(tokens) and head_of(tokens[used]) == "را":
         words = _before_object(words)
     mention = classify(words, quoted)
@@ -495,8 +539,8 @@ def subject(text: str) -> Mention | None:
         # A heading with no stop after it, the speaker's surname written onto its last
         # word (…شهرداریربیعی ادامه داد:): the article's people may hold the surname.
         return Mention(Kind.NAME, name=tokens[-1], evidence=NONE)
-    if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
-        mention = _with_apposition(mention, tokens[used:])
+    if mention is not None and used < len(tokens) and tokens[used - 1] in COMMAS:
+        mention = with_apposition(mention, tokens[used:])
     if mention is not None and used < len(tokens) and head_of(tokens[used]) in _ALSO:
         mention = dataclasses.replace(mention, also=True)
     return mention
@@ -519,9 +563,9 @@ def _before_object(words: list[str]) -> list[str]:
     return words[:end]
 
 
-def _with_apposition(mention: Mention, rest: list[str]) -> Mention:
+def with_apposition(mention: Mention, rest: list[str]) -> Mention:
     """``NAME، TITLE،`` or ``TITLE، NAME،``: the phrase after the comma completes the mention."""
-    words, _, quoted = _phrase(rest)
+    words, _, quoted = noun_phrase(rest)
     other = classify(words, quoted)
     if other is None:
         return mention
@@ -530,66 +574,3 @@ def _with_apposition(mention: Mention, rest: list[str]) -> Mention:
     if mention.kind is Kind.TITLE and other.kind is Kind.NAME and other.title is None:
         return Mention(Kind.NAME, name=other.name, title=mention.title)
     return mention
-
-
-# -- who narration sentences are about, and who issued a document ---------------------
-
-_NARRATION_CHARS = 150  # a subject opens its sentence
-SENTENCE_CHARS = 400  # of a sentence read for first-person words
-_FIRST_PERSON = re.compile(
-    rf"(?<![\w{ZWNJ}])(?:ما|من|مان|ام)(?![\w{ZWNJ}])|\w(?:یم|ایم|یدیم|دیم|تیم)(?![\w{ZWNJ}])")
-# Verb forms a subject phrase never holds: a phrase that does ran into its predicate.
-_VERBISH = whole("است بود شد کرد داد گفت گفته کرده شده بوده داشت نمود هست نیست دارد ندارد"
-                 " شدند کردند دادند دارند خواهد گرفت رسید یافت")
-_LAW_WORDS = heads("قانون اصل ماده بند آیین‌نامه آئین‌نامه تبصره لایحه مصوبه طرح")
-
-
-def _verbish(word: str) -> bool:
-    folded = fold_word(word)
-    return folded in _VERBISH or folded.startswith(("می ", "نمی ")) or folded.endswith(" اند")
-
-
-def narration_subject(sentence: str) -> Mention | None:
-    """Who a sentence without a cue is about, when its subject is clearly someone: a
-    person named with evidence, an office, a body (``سپس X … گزارشی ارائه کرد.``: the
-    ``وی`` after it is X). ``None`` for anything less certain."""
-    if _FIRST_PERSON.search(sentence, 0, SENTENCE_CHARS):
-        return None  # ما, من, …یم: someone's words (a quote running on), not the reporter's
-    text = ATTRIBUTION.sub("", sentence[:_NARRATION_CHARS], count=1)
-    tokens = _strip_openers(_unglued(_TOKEN.findall(text)))
-    if not tokens or _anaphor_at(tokens):
-        return None
-    words, used, quoted = _phrase(tokens)
-    verb = next((i for i, w in enumerate(words) if _verbish(w)), None)
-    if verb is not None:  # it ran into the predicate: X سخنگوی دولت اعلام کرد، …
-        words = words[: verb - 1 if verb and fold_word(words[verb - 1]) in PREVERB_WORDS else verb]
-    elif used >= len(tokens):
-        return None  # nothing closed the phrase
-    mention = classify(words, quoted)
-    if mention is not None and used < len(tokens) and tokens[used - 1] in _COMMAS:
-        mention = _with_apposition(mention, tokens[used:])
-    if mention is None:
-        return None
-    if mention.kind is Kind.NAME and mention.evidence != STRONG:
-        return None
-    if mention.kind is Kind.NAME and " " not in (mention.name or "") and not mention.title:
-        return Mention(Kind.NAME, mention.name, evidence=WEAK)  # a surname alone: only someone named already
-    return mention
-
-
-def document_subject(text: str) -> Mention | None:
-    """Who speaks in ``در بیانیه وزارت X آمده است:``: the body named there, else
-    (``در این بیانیه``) whoever the article last named issuing something; a law or a
-    bill cited (``در اصل ۵۹ قانون اساسی آمده است``) is nobody."""
-    tokens = _TOKEN.findall(ATTRIBUTION.sub("", text, count=1))
-    if any(head_of(t) in _LAW_WORDS for t in tokens):
-        return None
-    for i, token in enumerate(tokens):
-        if token in _COMMAS or head_of(token) == "که":
-            break  # past the document's own phrase (در این اطلاعیه که … در اختیار ایرنا …)
-        if head_of(token) in ORG_HEADS or fold_word(token) in MEDIA:
-            words, _, _ = _phrase(tokens[i:])
-            mention = classify(words)
-            if mention is not None and mention.kind is Kind.ORG:
-                return mention
-    return Mention(Kind.DOCUMENT)

@@ -14,26 +14,40 @@ found for (an unsigned announcement) yields no quote.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from storage.analysis.quotes.cues import spans
 from storage.analysis.quotes.lexicon import PLURAL_TITLES, is_common_word, is_family_part, is_given_name
-from storage.analysis.quotes.match import is_surname, related_titles, same_title, speaker_key, words_of
+from storage.analysis.quotes.match import (
+    conjuncts,
+    heads_body,
+    is_surname,
+    related_titles,
+    same_title,
+    shortens,
+    speaker_key,
+    words_of,
+)
 from storage.analysis.quotes.mentions import (
     NONE,
     ORG_HEADS,
-    SENTENCE_CHARS,
     STRONG,
     TITLE_HEADS,
     WEAK,
     Kind,
     Mention,
     classify,
-    document_subject,
     head_of,
-    narration_subject,
     subject,
+)
+from storage.analysis.quotes.narration import (
+    SENTENCE_CHARS,
+    document_subject,
+    narration_subject,
+    press_office,
 )
 from storage.models import Quote, QuoteKind, Speaker, SpeakerKind
 from storage.text.sentences import sentence_ends
@@ -75,7 +89,8 @@ class _Entity:
         return self.name or (self.titles[0] if self.titles else "")
 
     def holds(self, title: str) -> bool:
-        return any(speaker_key(t) == speaker_key(title) or same_title(t, title) for t in self.titles)
+        return any(speaker_key(t) == speaker_key(title) or same_title(t, title)
+                   for held in self.titles for t in conjuncts(held))
 
     def add_alias(self, alias: str | None) -> None:
         if not alias or speaker_key(alias) == speaker_key(self.label):
@@ -143,8 +158,9 @@ def _name_keys(name: str) -> list[str]:
 class _Resolver:
     """Resolves mentions in article order to entities, then merges what the article ties."""
 
-    def __init__(self, mentions: Sequence[Mention | None]) -> None:
+    def __init__(self, mentions: Sequence[Mention | None], press: str | None = None) -> None:
         self.entities: list[_Entity] = []
+        self.press = press  # the body whose press office wrote the article
         self.people = _People()
         self.offices: dict[str, _Entity] = {}
         self.bodies: dict[str, _Entity] = {}
@@ -158,9 +174,14 @@ class _Resolver:
                     mention.evidence == STRONG or (mention.evidence == WEAK and " " in (mention.name or ""))):
                 self._person(mention.name or "")
 
-    def resolve(self, mention: Mention | None, quoted: bool = True) -> _Entity | None:
+    def resolve(self, mention: Mention | None, quoted: bool = True,
+                continues: bool = False) -> _Entity | None:
+        """The entity ``mention`` names; ``continues`` when its cue says the speaker goes on
+        (``افزود``, ``ادامه داد``)."""
         if mention is None:
             return None
+        if mention.kind is Kind.TITLE and mention.title:
+            mention = dataclasses.replace(mention, title=self._demonstrative(mention.title))
         if mention.kind is Kind.ANAPHOR:
             entity = self._anaphor()
             if entity is not None:
@@ -169,7 +190,7 @@ class _Resolver:
         if mention.kind is Kind.DOCUMENT:
             return self.last_body
         known = len(self.entities)
-        entity = self._entity(mention, quoted)
+        entity = self._entity(mention, quoted, continues)
         if entity is None:
             return None
         entity = entity.root()
@@ -199,14 +220,14 @@ class _Resolver:
         self.last = waiting
         return waiting
 
-    def _entity(self, mention: Mention, quoted: bool) -> _Entity | None:
+    def _entity(self, mention: Mention, quoted: bool, continues: bool) -> _Entity | None:
         if mention.kind is Kind.TITLE and (named := self.people.find(mention.title or "")):
             return named  # ``امام گفت:`` after ``جواد امام``: a surname that reads as a title
         if mention.kind is Kind.NAME:
             return self._named(mention, quoted)
         if mention.kind in (Kind.ORG, Kind.ANONYMOUS):
             return self._body(mention.name or "", mention.kind)
-        return self._office(mention.title or "")
+        return self._office(mention.title or "", continues and quoted)
 
     def _named(self, mention: Mention, quoted: bool) -> _Entity | None:
         name = mention.name or ""
@@ -269,16 +290,69 @@ class _Resolver:
             self.bodies[key] = self._new(_Entity(kind, name=name))
         return self.bodies[key]
 
-    def _office(self, title: str) -> _Entity:
+    def _office(self, title: str, continues: bool = False) -> _Entity:
         key = speaker_key(title)
         if key in self.offices:
             return self.offices[key].root()
-        holder = self._holder([title])
+        holder = self._holder([title]) or self._shortened(title)
+        if holder is None and continues:
+            holder = self._going_on(title)
         if holder is None:
             holder = self._new(_Entity(Kind.TITLE))
             holder.add_title(title)
         self.offices[key] = holder
         return holder
+
+    def _shortened(self, title: str) -> _Entity | None:
+        """The one office met before whose title ``title`` shortens (``رئیس بیمارستان`` after
+        ``رئیس بیمارستان امام حسین (ع) شاهرود``)."""
+        found = {e.root() for e in self.offices.values()
+                 if e.root().kind is Kind.TITLE and any(shortens(title, t) for t in e.root().titles)}
+        return found.pop() if len(found) == 1 else None
+
+    def _going_on(self, title: str) -> _Entity | None:
+        """The person just quoted, when a title with no name goes on with their words
+        (``محمود شاکری … گفت: … رئیس شورای شهر مشهد افزود:``) and they hold no other
+        title: news names a speaker, then refers to them by office."""
+        last = self.last.root() if self.last is not None else None
+        if (last is None or last.kind is not Kind.NAME or not last.name or not last.quoted
+                or not all(related_titles(held, title) for held in last.titles) or _plural([title])):
+            return None
+        # Named right after an office of its own (the lede's title, then the name): that
+        # office is theirs, and this one someone else's.
+        first = next((i for i, (e, new) in enumerate(self.mentions) if new and e.root() is last), None)
+        if first and self.mentions[first - 1][0].root().kind is Kind.TITLE and self.mentions[first - 1][1]:
+            return None
+        return last
+
+    def _demonstrative(self, title: str) -> str:
+        """``مدیرعامل این شرکت`` → the title with the company's name: the last body of that
+        kind the article quoted, else the one whose press office wrote it."""
+        words = title.split()
+        for i in range(len(words) - 1):
+            if head_of(words[i]) == "این" and head_of(words[i + 1]) in ORG_HEADS:
+                body = self._body_called(head_of(words[i + 1]))
+                return " ".join([*words[:i], body, *words[i + 2:]]) if body else title
+        return title
+
+    def _body_called(self, head: str) -> str | None:
+        kinds = {head, head_of("وزارت")} if head == head_of("وزارتخانه") else {head}
+        for entity in reversed(self.entities):
+            if entity.kind is Kind.ORG and entity.name and head_of(entity.name) in kinds:
+                return entity.name
+        if self.press and head_of(self.press) in kinds:
+            return self.press
+        return None
+
+    def _press_head(self, entity: _Entity) -> _Entity | None:
+        """For an office that heads the body whose press office wrote the article, the one
+        person the article quotes by name with no title: a press office names its own
+        head (``به گزارش روابط عمومی شهرداری کرج، امیرحسین رستمی … گفت:`` under the
+        kicker ``شهردار کرج؛``)."""
+        if not self.press or not any(heads_body(t, self.press) for t in entity.titles):
+            return None
+        untitled = [p for p in self._named_people() if p.quoted and not p.own_titles]
+        return untitled[0] if len(untitled) == 1 else None
 
     def _named_people(self) -> list[_Entity]:
         seen: dict[int, _Entity] = {}
@@ -328,7 +402,7 @@ class _Resolver:
                 for title in entity.titles:  # the lede's title is as good as apposition
                     owner.add_title(title, own=True)
             if owner is None and entity.quoted and not entity.other:
-                owner = self._sole_untitled(entity.titles)
+                owner = self._press_head(entity) or self._sole_untitled(entity.titles)
             if owner is not None and owner is not entity:
                 for title in entity.titles:
                     owner.add_title(title)
@@ -368,7 +442,8 @@ def _plural(titles: list[str]) -> bool:
 
 def _ends_with(title: str, person: _Entity) -> bool:
     """Whether ``title`` ends with the person's name or a surname the article gave
-    (``رئیس‌جمهور حسن روحانی``: a title and a name with no comma between)."""
+    (``رئیس‌جمهور حسن روحانی``: a title and a name with no comma between); not with a
+    surname alone, which may be whose the office is (``وکیل نجفی``: نجفی's lawyer)."""
     if person.name is None:
         return False
     names = {speaker_key(person.name)}
@@ -386,10 +461,10 @@ class Attribution:
 def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution:
     """Every quote in the article with its resolved speaker, and the speakers' aliases."""
     events = _events(paragraphs)
-    resolver = _Resolver([mention for _, mention, _, _ in events])
+    resolver = _Resolver([event.mention for event in events], press_office(paragraphs))
     found: list[tuple[_Entity, str, int]] = []
-    for cue, mention, text, paragraph in events:
-        entity = resolver.resolve(mention, quoted=cue)
+    for cue, mention, text, paragraph, continues in events:
+        entity = resolver.resolve(mention, quoted=cue, continues=continues)
         if cue and entity is not None and text and len(found) < MAX_QUOTES:  # reported speech only names
             found.append((entity, text, paragraph))
     if not found:
@@ -400,11 +475,21 @@ def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution
     return _attribution([(e, text, p) for e, text, p in roots if e.label])
 
 
-def _events(paragraphs: Sequence[str]) -> list[tuple[bool, Mention | None, str, int]]:
-    """In article order, each cue's mention with its quote's text and paragraph, and the
-    subject of each sentence without a cue that is outside every quote (narration names
-    who a later ``وی`` is): ``(is a cue, mention, text, paragraph)``."""
-    cues: dict[tuple[int, int], list[tuple[Mention | None, str, int]]] = {}
+class _Event(NamedTuple):
+    """A cue's mention with its quote's text and paragraph, or the subject of a sentence
+    without a cue (narration names who a later ``وی`` is)."""
+
+    cue: bool
+    mention: Mention | None
+    text: str
+    paragraph: int
+    continues: bool = False  # the cue is افزود, ادامه داد: the speaker before goes on
+
+
+def _events(paragraphs: Sequence[str]) -> list[_Event]:
+    """In article order, each cue's event, and the events of sentences without a cue that
+    are outside every quote."""
+    cues: dict[tuple[int, int], list[_Event]] = {}
     quoted: dict[int, list[tuple[int, int]]] = {}  # paragraph → spans inside quotes
     for index, (cue, start, text) in spans(paragraphs):
         before = paragraphs[index][start:cue.end - 1 if cue.label else cue.start]
@@ -413,35 +498,35 @@ def _events(paragraphs: Sequence[str]) -> list[tuple[bool, Mention | None, str, 
             continue  # موضوع:, بیشتر بخوانید: a label, not a speaker
         if mention is None and before.rstrip().endswith(("؟", "?")):
             mention = Mention(Kind.ANAPHOR)  # … چیست؟ گفت: a question with no subject before it
-        cues.setdefault((index, start), []).append((mention, text, cue.paragraph))
+        cues.setdefault((index, start), []).append(_Event(True, mention, text, cue.paragraph, cue.continues))
         if cue.paragraph != index:
             quoted.setdefault(cue.paragraph, []).append((0, len(paragraphs[cue.paragraph])))
         elif text:
             quoted.setdefault(index, []).append((cue.end, cue.end + len(text) + 2))
         if len(cues) >= 4 * MAX_QUOTES:  # at most one mention per sentence counted
             break
-    events: list[tuple[bool, Mention | None, str, int]] = []
+    events: list[_Event] = []
     narrated = 0
     # Narration matters only to a later cue that needs context: a pronoun, a document,
     # an office (named next); once none is left, narration is not read.
-    needing = sum(_needs_context(m) for found in cues.values() for m, _, _ in found)
+    needing = sum(_needs_context(event.mention) for found in cues.values() for event in found)
     for index, paragraph in enumerate(paragraphs):
         inside = quoted.get(index, [])
         for start in (0, *sentence_ends(paragraph)):
             if (index, start) in cues:
                 found = cues.pop((index, start))
-                events += [(True, *cue) for cue in found]
-                needing -= sum(_needs_context(m) for m, _, _ in found)
+                events += found
+                needing -= sum(_needs_context(event.mention) for event in found)
                 if not cues:
                     break  # nothing after the last cue is resolved
             elif needing and narrated < _MAX_NARRATION and not any(a <= start < b for a, b in inside):
                 narrated += 1
                 sentence = paragraph[start:start + SENTENCE_CHARS]  # a slice, not the rest
                 if (mention := narration_subject(sentence)) is not None:
-                    events.append((False, mention, "", index))
+                    events.append(_Event(False, mention, "", index))
         if not cues:
             break
-    events += [(True, *cue) for rest in cues.values() for cue in rest]  # none should be left
+    events += [event for rest in cues.values() for event in rest]  # none should be left
     return events
 
 

@@ -1,0 +1,103 @@
+"""Who sentences without a cue are about, who issued a document, and whose press office
+wrote the article: the context a pronoun, ``در این بیانیه`` or an office is resolved in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from storage.analysis.quotes.cues import FIRST_PERSON, PREVERB_WORDS
+from storage.analysis.quotes.lexicon import MEDIA, ORG_HEADS, heads, whole
+from storage.analysis.quotes.mentions import (
+    COMMAS,
+    STRONG,
+    WEAK,
+    Kind,
+    Mention,
+    anaphor_at,
+    classify,
+    head_of,
+    noun_phrase,
+    speaker_tokens,
+    tokens_of,
+    with_apposition,
+)
+from storage.text.letters import ZWNJ
+from storage.text.sentences import ATTRIBUTION, fold_word
+
+_NARRATION_CHARS = 150  # a subject opens its sentence
+SENTENCE_CHARS = 400  # of a sentence read for first-person words
+# Verb forms a subject phrase never holds: a phrase that does ran into its predicate.
+_VERBISH = whole("است بود شد کرد داد گفت گفته کرده شده بوده داشت نمود هست نیست دارد ندارد"
+                 " شدند کردند دادند دارند خواهد گرفت رسید یافت")
+_LAW_WORDS = heads("قانون اصل ماده بند آیین‌نامه آئین‌نامه تبصره لایحه مصوبه طرح")
+
+
+def _verbish(word: str) -> bool:
+    folded = fold_word(word)
+    return folded in _VERBISH or folded.startswith(("می ", "نمی ")) or folded.endswith(" اند")
+
+
+def narration_subject(sentence: str) -> Mention | None:
+    """Who a sentence without a cue is about, when its subject is clearly someone: a
+    person named with evidence, an office, a body (``سپس X … گزارشی ارائه کرد.``: the
+    ``وی`` after it is X). ``None`` for anything less certain."""
+    if FIRST_PERSON.search(sentence, 0, SENTENCE_CHARS):
+        return None  # ما, من, …یم: someone's words (a quote running on), not the reporter's
+    text = ATTRIBUTION.sub("", sentence[:_NARRATION_CHARS], count=1)
+    tokens = speaker_tokens(text)
+    if not tokens or anaphor_at(tokens):
+        return None
+    words, used, quoted = noun_phrase(tokens)
+    verb = next((i for i, w in enumerate(words) if _verbish(w)), None)
+    if verb is not None:  # it ran into the predicate: X سخنگوی دولت اعلام کرد، …
+        words = words[: verb - 1 if verb and fold_word(words[verb - 1]) in PREVERB_WORDS else verb]
+    elif used >= len(tokens):
+        return None  # nothing closed the phrase
+    mention = classify(words, quoted)
+    if mention is not None and used < len(tokens) and tokens[used - 1] in COMMAS:
+        mention = with_apposition(mention, tokens[used:])
+    if mention is None:
+        return None
+    if mention.kind is Kind.NAME and mention.evidence != STRONG:
+        return None
+    if mention.kind is Kind.NAME and " " not in (mention.name or "") and not mention.title:
+        return Mention(Kind.NAME, mention.name, evidence=WEAK)  # a surname alone: only someone named already
+    return mention
+
+
+def document_subject(text: str) -> Mention | None:
+    """Who speaks in ``در بیانیه وزارت X آمده است:``: the body named there, else
+    (``در این بیانیه``) whoever the article last named issuing something; a law or a
+    bill cited (``در اصل ۵۹ قانون اساسی آمده است``) is nobody."""
+    tokens = tokens_of(ATTRIBUTION.sub("", text, count=1))
+    if any(head_of(t) in _LAW_WORDS for t in tokens):
+        return None
+    for i, token in enumerate(tokens):
+        if token in COMMAS or head_of(token) == "که":
+            break  # past the document's own phrase (در این اطلاعیه که … در اختیار ایرنا …)
+        if head_of(token) in ORG_HEADS or fold_word(token) in MEDIA:
+            words, _, _ = noun_phrase(tokens[i:])
+            mention = classify(words)
+            if mention is not None and mention.kind is Kind.ORG:
+                return mention
+    return Mention(Kind.DOCUMENT)
+
+
+# ``به گزارش روابط عمومی X،``: a body's own press office reports on its people.
+_PRESS_OFFICE = re.compile(
+    rf"به\s*گزارش\s+(?:(?:اداره[\s{ZWNJ}]*کل|دفتر|حوزه|واحد)\s+)?(?:مرکز\s+|پایگاه\s+)?"
+    rf"(?:روابط[\s{ZWNJ}]*عمومی|اطلاع[\s{ZWNJ}]*رسانی)\s+([^،,:؛.]{{3,100}}?)\s*[،,:؛]")
+_PRESS_PARAGRAPHS = 3  # the credit opens the body of the item
+
+
+def press_office(paragraphs: Sequence[str]) -> str | None:
+    """The body whose press office issued the article, as its credit names it (``به گزارش
+    روابط عمومی شرکت گاز استان آذربایجان غربی،``); ``None`` for an agency's own copy."""
+    for paragraph in paragraphs[:_PRESS_PARAGRAPHS]:
+        found = _PRESS_OFFICE.search(paragraph)
+        if found is not None:
+            body = found.group(1).split()
+            return " ".join(body) if head_of(body[0]) in ORG_HEADS else None
+    return None
+
