@@ -12,7 +12,9 @@ Per set and per agency it prints:
 - speaker accuracy: found quotes whose system speaker is the gold name, an alias or a surname;
 - reach: gold direct quotes of person/title/organisation speakers that ``/quote GOLD_NAME``
   shows under the speaker it picks, after ingesting the set into one fresh database;
-- boundary: found quotes whose last words match too.
+- boundary: found quotes whose last words match too;
+- reported speech, apart: precision (system reported quotes whose first words match a gold
+  quote of the article) and recall (gold reported quotes a system reported quote starts alike).
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ class Article:
     file: str
     speakers: dict[str, dict[str, Any]]
     gold: list[dict[str, Any]]
-    system: list[dict[str, Any]] = field(default_factory=list)
+    system: list[dict[str, Any]] = field(default_factory=list)  # direct quotes
+    reported: list[dict[str, Any]] = field(default_factory=list)  # the system's reported speech
     found: dict[int, dict[str, Any]] = field(default_factory=dict)  # gold index -> system quote
     wrong: list[dict[str, Any]] = field(default_factory=list)  # system quotes matching nothing
 
@@ -148,7 +151,9 @@ def analyze(articles: list[Article], paths: dict[str, Path]) -> None:
         result = by_file.get(a.file)
         if result is None or "error" in result:
             print(f"  {a.file}: {(result and result.get('error')) or err.strip()[-300:]}", file=sys.stderr)
-        a.system = result.get("quotes", []) if result else []
+        quotes = result.get("quotes", []) if result else []
+        a.system = [q for q in quotes if q.get("kind", "direct") == "direct"]
+        a.reported = [q for q in quotes if q.get("kind") == "reported"]
 
 
 def match(a: Article) -> None:
@@ -182,7 +187,7 @@ def reach(articles: list[Article], paths: dict[str, Path], folder: Path) -> dict
 
     def lookup(name: str) -> tuple[str, list[dict[str, Any]]]:
         out, err = run_json("quotes", name, "--db", db, "--json", "--limit", "10000")
-        found = json.loads(out or "[]")
+        found = [q for q in json.loads(out or "[]") if q.get("kind", "direct") == "direct"]
         # Several fit: the bot asks which one; the user picks the one named most like the query.
         listed = err.partition(" speakers match: ")[2].strip()
         candidates = listed.split("; ") if listed else sorted({q["speaker"] for q in found})
@@ -219,6 +224,14 @@ def report(label: str, articles: list[Article], reached: dict[tuple[str, int], b
     print(f"{label:<22} {len(articles):>3} articles  precision {ratio(len(found), output)}"
           f"  recall {ratio(len(found), len(direct))}  speaker {ratio(right_speaker, len(found))}"
           f"  reach {ratio(sum(reachable), len(reachable))}  boundary {ratio(boundary, len(found))}")
+    # Reported speech, apart: gold reported quotes found by their first words, and the system's
+    # reported quotes that are some gold quote (reported, or direct given as reported).
+    gold_reported = [(a, g) for a in articles for g in a.gold if g["kind"] == "reported"]
+    got = sum(any(starts_alike(g["first"], q["text"]) for q in a.reported) for a, g in gold_reported)
+    issued = [(a, q) for a in articles for q in a.reported]
+    true = sum(any(starts_alike(g["first"], q["text"]) for g in a.gold) for a, q in issued)
+    print(f"{'':<22} {'':>3}           reported: precision {ratio(true, len(issued))}"
+          f"  recall {ratio(got, len(gold_reported))}")
 
 
 def details(articles: Iterable[Article], reached: dict[tuple[str, int], bool]) -> None:

@@ -27,7 +27,7 @@ from storage.db.store import Store
 from storage.db.types import is_database_url
 from storage.errors import RejectedText
 from storage.ingest import Ingestor
-from storage.models import IngestResult, IngestStatus, StoredArticle
+from storage.models import IngestResult, IngestStatus, QuoteKind, StoredArticle
 from storage.search import MAX_QUERY_CHARS
 from storage.sources.files import read_statement
 from storage.text.dates import parse_date
@@ -117,7 +117,8 @@ def analyze_files(paths: Sequence[Path], as_json: bool, out: TextIO) -> int:
             for i, paragraph in enumerate(article.paragraphs):
                 out.write(f"[{i}] {paragraph}\n")
             for quote in article.quotes:
-                out.write(f"quote [{quote.paragraph}] {quote.speaker}: {quote.text}\n")
+                label = "quote" if quote.kind is QuoteKind.DIRECT else "reported"
+                out.write(f"{label} [{quote.paragraph}] {quote.speaker}: {quote.text}\n")
     return status
 
 

@@ -60,6 +60,8 @@ QUOTES_HEADER = "💬 <b>نقل‌قول‌های {name}</b> — صفحهٔ {pag
 SPEAKERS_HEADER = "🎙 <b>سخنگویان</b>"
 NO_SPEAKERS = "هنوز نقل‌قولی در بایگانی نیست."
 QUOTE_COUNT = "{count} نقل‌قول"
+# Reported speech (گفت که …): the reporter's words for what was said, not the speaker's own.
+REPORTED_QUOTE = "<i>به نقل به مضمون:</i> {text}"
 # What a speaker is, beside its name where it is not a named person.
 SPEAKER_KIND = {"title": "سمت", "organisation": "نهاد", "anonymous": "منبع بی‌نام"}
 

@@ -302,3 +302,19 @@ async def test_a_cut_query_says_so_even_when_nothing_is_found(api: LocalBotApi, 
 async def test_the_example_names_the_command_typed(api: LocalBotApi, app: SokhanApp) -> None:
     assert "/full 1" in (await say(api, "/full")).plain_text
     assert "/article 1" in (await say(api, "/article")).plain_text
+
+
+async def test_reported_speech_comes_after_the_speakers_own_words(api: LocalBotApi, app: SokhanApp) -> None:
+    store = app.bot_data.store
+    assert store is not None
+    newer = ("date 2025-02-01\nمهدی صالحی مدیرکل بنادر استان گفت که پهلوگیری کشتی‌ها تا فردا متوقف است.\n"
+             "وی گفت: اسکله‌ها آماده‌اند.\n")
+    older = "date 2024-01-01\nمهدی صالحی مدیرکل بنادر استان گفت: کار ادامه دارد.\n"
+    for i, text in enumerate((older, newer)):
+        await Ingestor(store).ingest_text(text, Origin(OriginKind.TEXT, f"ports-{i}"))
+    reply = await say(api, "/quote مهدی صالحی")
+    text = reply.plain_text or ""
+    own = [text.index("«اسکله‌ها آماده‌اند.»"), text.index("«کار ادامه دارد.»")]
+    reported = text.index("به نقل به مضمون: پهلوگیری کشتی‌ها تا فردا متوقف است.")
+    assert own[0] < own[1] < reported  # the speaker's own words first, newest first
+    assert "«پهلوگیری" not in text  # the reporter's words are never set in «»

@@ -14,7 +14,7 @@ from bot.cli import main
 from storage.analysis.quotes import Match, extract, match, short_name, subject
 from storage.db.store import Store
 from storage.ingest import Ingestor
-from storage.models import Article, Origin, OriginKind, Quote, Speaker
+from storage.models import Article, Origin, OriginKind, Quote, QuoteKind, Speaker
 from storage.text.letters import ZWNJ
 from tests.conftest import SEED_000, SEED_003, SEEDS
 
@@ -47,7 +47,12 @@ SEED_003_QUOTES = [
 
 
 def _extract(*paragraphs: str, kicker: str | None = None) -> list[tuple[str, str]]:
-    return [(q.speaker, q.text) for q in extract(paragraphs, kicker).quotes]
+    """The direct quotes: speakers' own words."""
+    return [(q.speaker, q.text) for q in extract(paragraphs, kicker).quotes if q.kind is QuoteKind.DIRECT]
+
+
+def _reported(*paragraphs: str) -> list[tuple[str, str]]:
+    return [(q.speaker, q.text) for q in extract(paragraphs).quotes if q.kind is QuoteKind.REPORTED]
 
 
 # -- the seeds ------------------------------------------------------------------------
@@ -106,7 +111,7 @@ def test_a_quote_spanning_sentences_runs_to_the_paragraph_end(seeds: dict[Path, 
         ("به اطلاع می‌رساند کلاس‌ها فردا تعطیل است.", "در این اطلاعیه آمده است: همه باید در خانه بمانند."),
         ("در ادامه اطلاعیه اعلام شد: مراجعه حضوری ممنوع است.",),
         ("در ادامه افزود: این تصمیم موقت است.",),
-        # Reported speech is not a quote; nor is a comma after the verb before the
+        # Reported speech is no direct quote; nor is a comma after the verb before the
         # reporter's words (third person).
         ("وزیر بهداشت گفت که واکسن به زودی می‌رسد.",),
         ("وزیر بهداشت گفت، واکسن به زودی می‌رسد.",),
@@ -117,6 +122,19 @@ def test_a_quote_spanning_sentences_runs_to_the_paragraph_end(seeds: dict[Path, 
 )
 def test_no_quote(paragraphs: tuple[str, ...]) -> None:
     assert _extract(*paragraphs) == []
+
+
+def test_reported_speech_is_a_quote_of_its_own_kind() -> None:
+    assert _reported("وزیر بهداشت گفت که واکسن به زودی می‌رسد.") == [("وزیر بهداشت", "واکسن به زودی می‌رسد.")]
+    assert _reported("وزیر بهداشت گفت، واکسن به زودی می‌رسد.") == [("وزیر بهداشت", "واکسن به زودی می‌رسد.")]
+    # It ends where a cue of the same sentence begins, and names the speaker of that cue.
+    paragraph = "علی رضایی تاکید کرد که کار ادامه دارد و گفت: ما آماده‌ایم."
+    assert _reported(paragraph) == [("علی رضایی", "کار ادامه دارد")]
+    assert _extract(paragraph) == [("علی رضایی", "ما آماده‌ایم.")]
+    # A word or two is too little to stand as what someone said.
+    assert _reported("وزیر گفت که نه.") == []
+    # A relative clause that ends in a verb and a comma is no cue: the colon's is.
+    assert _extract("وزیر کشور که دیروز سخن گفت، امروز گفت: آماده‌ایم.") == [("وزیر کشور", "آماده‌ایم.")]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from bot import strings
 from bot.callbacks import Action, Buttons
 from bot.render import MAX_MESSAGE_CHARS, cut_text, escape, fit_messages, visible_length
 from bot.views.common import View, byline, byline_text, digits, headline, keyboard, pager
+from bot.views.quotes import quoted
 from storage.analysis.summary import beside_headline
 from storage.models import Delivery, StoredArticle, SubscriptionKind
 
@@ -81,7 +82,7 @@ def article_quotes_views(stored: StoredArticle, buttons: Buttons) -> list[View]:
     if not quotes:
         return [(strings.NO_QUOTES_IN_ARTICLE, markup)]
     blocks = [strings.QUOTES_IN_ARTICLE.format(id=digits(stored.id))]
-    blocks += [f"<b>{escape(q.speaker)}</b>: «{escape(q.text)}»" for q in quotes]
+    blocks += [f"<b>{escape(q.speaker)}</b>: {quoted(q)}" for q in quotes]
     return _with_buttons_on_last(fit_messages(blocks), markup)
 
 

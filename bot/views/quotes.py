@@ -10,7 +10,7 @@ from bot import strings
 from bot.callbacks import Action, Buttons
 from bot.render import escape, jalali
 from bot.views.common import View, digits, keyboard, pager
-from storage.models import Speaker, SpeakerCount, SpeakerKind, StoredQuote
+from storage.models import Quote, QuoteKind, Speaker, SpeakerCount, SpeakerKind, StoredQuote
 
 PAGE_SIZE = 5
 MAX_CHOICES = 10
@@ -32,10 +32,18 @@ def _button_label(speaker: Speaker) -> str:
     return label if len(label) <= _BUTTON_CHARS else label[: _BUTTON_CHARS - 1] + "…"
 
 
+def quoted(quote: Quote) -> str:
+    """A quote as a chat shows it: the speaker's own words in «»; reported speech marked as
+    the reporter's account."""
+    if quote.kind is QuoteKind.REPORTED:
+        return strings.REPORTED_QUOTE.format(text=escape(quote.text))
+    return f"«{escape(quote.text)}»"
+
+
 def _quote_block(item: StoredQuote, link: str) -> str:
     date = jalali(item.date)
     source = f'<a href="{escape(link)}">#{digits(item.article_id)}</a>' + (f" · {date}" if date else "")
-    return f"«{escape(item.quote.text)}»\n— {source}"
+    return f"{quoted(item.quote)}\n— {source}"
 
 
 def speaker_quotes_view(speaker: Speaker, items: Sequence[StoredQuote], page: int, has_more: bool,

@@ -10,7 +10,7 @@ import dataclasses
 from storage.analysis.parse import parse_article
 from storage.analysis.quotes import extract, short_name
 from storage.analysis.summary import headline, summarize
-from storage.models import Article
+from storage.models import Article, QuoteKind
 from storage.text.normalize import TextNormalizer, shared_normalizer
 
 # Bumped whenever the analysis of a stored article would come out differently (quotes,
@@ -25,7 +25,7 @@ def analyze(article: Article) -> Article:
     summary = summarize(article.paragraphs, article.title)
     title = article.title
     if title is None:
-        lead = attribution.quotes[0] if attribution.quotes else None
+        lead = next((q for q in attribution.quotes if q.kind is QuoteKind.DIRECT), None)
         speaker = next((s for s in attribution.speakers if lead and s.name == lead.speaker), None)
         title = headline(short_name(speaker) if speaker else None, lead.text if lead else None, summary)
     return dataclasses.replace(

@@ -23,6 +23,7 @@ from storage.models import (
     Origin,
     OriginKind,
     Quote,
+    QuoteKind,
     Speaker,
     StoredArticle,
 )
@@ -176,7 +177,7 @@ async def with_analysis(conn: ReadConnection, stored: list[StoredArticle]) -> li
     quotes: dict[int, list[Quote]] = {}
     texts = {s.id: "\n".join(s.article.paragraphs) for s in stored}
     async with conn.execute(
-        "SELECT q.article_id, s.name, q.paragraph, q.start, q.length FROM article_speakers s"
+        "SELECT q.article_id, s.name, q.paragraph, q.start, q.length, q.kind FROM article_speakers s"
         " JOIN quotes q USING (speaker_id, article_id)"
         " WHERE s.article_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"
         " ORDER BY q.article_id, q.position",
@@ -184,7 +185,7 @@ async def with_analysis(conn: ReadConnection, stored: list[StoredArticle]) -> li
     ) as cursor:
         async for row in cursor:
             text = texts[row[0]][row[3]:row[3] + row[4]]
-            quotes.setdefault(row[0], []).append(Quote(row[1], text, row[2]))
+            quotes.setdefault(row[0], []).append(Quote(row[1], text, row[2], QuoteKind(row[5])))
     return [_analysed(s, tuple(quotes.get(s.id, ())), tuple(by_article.get(s.id, ()))) for s in stored]
 
 

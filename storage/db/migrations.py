@@ -255,6 +255,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             FOREIGN KEY (article_id, speaker_id)
                 REFERENCES article_speakers (article_id, speaker_id) ON DELETE CASCADE
         ) STRICT, WITHOUT ROWID;
+        -- kind is migration 12's: this one analyses the articles already there, and the
+        -- analysis writes it (12 then finds the column and leaves it).
         CREATE TABLE quotes (
             speaker_id INTEGER NOT NULL,
             article_id INTEGER NOT NULL,
@@ -262,6 +264,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             paragraph INTEGER NOT NULL,
             start INTEGER NOT NULL,
             length INTEGER NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'direct' CHECK (kind IN ('direct', 'reported')),
             PRIMARY KEY (speaker_id, article_id, position),
             FOREIGN KEY (article_id, speaker_id)
                 REFERENCES article_speakers (article_id, speaker_id) ON DELETE CASCADE
@@ -342,6 +345,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             paused_until REAL NOT NULL DEFAULT 0
         ) STRICT;
         INSERT INTO send_budget (name) VALUES ('telegram') ON CONFLICT DO NOTHING;
+    """),
+    Migration(12, "quote kinds", """
+        -- direct (a colon or «…») or reported (گفت که …). The analysis version that came with
+        -- it analyses every article again, which finds the reported ones.
+        ALTER TABLE quotes ADD COLUMN kind TEXT NOT NULL DEFAULT 'direct'
+            CHECK (kind IN ('direct', 'reported'));
     """),
 )
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from storage.analysis.quotes import is_bare_name, speaker_key, surname_keys
 from storage.db.types import Connection, ReadConnection, Row
-from storage.models import Article, Quote, Speaker, SpeakerCount, SpeakerKind, StoredQuote
+from storage.models import Article, Quote, QuoteKind, Speaker, SpeakerCount, SpeakerKind, StoredQuote
 
 # A quote's words, cut from its article ``a``: only ever for the few rows of one page.
 _QUOTE_TEXT = "substr(a.lead || char(10) || a.body, p.start + 1, p.length)"
@@ -94,9 +94,9 @@ def add_analysis(conn: Connection, article_id: int, article: Article) -> None:
             surnames,
         )
     conn.executemany(
-        "INSERT INTO quotes (article_id, position, speaker_id, paragraph, start, length)"
-        " VALUES (?, ?, (SELECT id FROM speakers WHERE key = ?), ?, ?, ?)",
-        [(article_id, i, speaker_key(q.speaker), q.paragraph, *_span(article, q))
+        "INSERT INTO quotes (article_id, position, speaker_id, paragraph, start, length, kind)"
+        " VALUES (?, ?, (SELECT id FROM speakers WHERE key = ?), ?, ?, ?, ?)",
+        [(article_id, i, speaker_key(q.speaker), q.paragraph, *_span(article, q), str(q.kind))
          for i, q in enumerate(article.quotes)],
     )
 
@@ -212,22 +212,23 @@ async def joined_keys(conn: ReadConnection, people: Sequence[Speaker]) -> dict[s
 
 async def quotes_by(conn: ReadConnection, people: Sequence[Speaker], limit: int,
                     offset: int) -> list[StoredQuote]:
-    """Quotes of these speakers (with the bare surnames joined to them), newest article
-    first, in article order within one. The page is chosen first, so only its quotes are
-    cut out of their articles."""
+    """Quotes of these speakers (with the bare surnames joined to them): their own words
+    first, then reported speech, each newest article first and in article order within
+    one. The page is chosen first, so only its quotes are cut out of their articles."""
     shown = await joined_keys(conn, people)
     async with conn.execute(
-        "WITH p AS (SELECT q.article_id, q.position, q.paragraph, q.start, q.length, s.key,"  # noqa: S608
+        "WITH p AS (SELECT q.article_id, q.position, q.paragraph, q.start, q.length, q.kind, s.key,"  # noqa: S608
         "  coalesce(a.published, substr(a.created_at, 1, 10)) AS day FROM quotes q"
         "  JOIN speakers s ON s.id = q.speaker_id JOIN articles a ON a.id = q.article_id"
         "  WHERE s.key IN (SELECT value FROM json_each(?))"
-        "  ORDER BY day DESC, q.article_id DESC, q.position LIMIT ? OFFSET ?)"
-        f" SELECT p.article_id, p.key, p.paragraph, {_QUOTE_TEXT}, a.published FROM p"
-        " JOIN articles a ON a.id = p.article_id ORDER BY p.day DESC, p.article_id DESC, p.position",
+        "  ORDER BY q.kind = 'reported', day DESC, q.article_id DESC, q.position LIMIT ? OFFSET ?)"
+        f" SELECT p.article_id, p.key, p.paragraph, {_QUOTE_TEXT}, a.published, p.kind FROM p"
+        " JOIN articles a ON a.id = p.article_id"
+        " ORDER BY p.kind = 'reported', p.day DESC, p.article_id DESC, p.position",
         (json.dumps(list(shown)), limit, offset),
     ) as cursor:
         rows = await cursor.fetchall()
-    return [StoredQuote(row[0], Quote(shown[row[1]], row[3], row[2]),
+    return [StoredQuote(row[0], Quote(shown[row[1]], row[3], row[2], QuoteKind(row[5])),
                         dt.date.fromisoformat(row[4]) if row[4] else None) for row in rows]
 
 

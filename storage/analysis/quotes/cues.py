@@ -175,6 +175,8 @@ def _own_words(paragraph: str, at: int) -> bool:
     شما …``): only then is a comma after the verb a colon; otherwise it is reported speech."""
     end = _SENTENCE_END.search(paragraph, at)
     stop = end.start() if end else len(paragraph)
+    if ":" in paragraph[at:stop]:
+        return False  # که دیروز سخن گفت، امروز گفت: … — the colon's cue is the one
     return bool(FIRST_PERSON.search(paragraph, at, stop) or _SPOKEN_TO.search(paragraph, at, stop))
 
 
@@ -237,9 +239,26 @@ def _quote_text(paragraph: str, cue: _Cue, stop: int, closing: dict[int, int]) -
     return rest.strip()
 
 
+_MIN_REPORTED_WORDS = 3
+_ASKED = re.compile("پرسید|می[ \u200c]?پرس|سوال|سؤال")
+
+
+def _reported_text(paragraph: str, cue: _Cue, ends: tuple[int, ...], verb_next: int) -> str:
+    """What reported speech says: from ``که`` (or the comma) to its sentence's end, or to the
+    ``و`` before the next cue in it (``تاکید کرد که … و گفت: …``); '' when that is a word or
+    two, too little to stand as what someone said."""
+    end = next((e for e in ends if e > cue.end), len(paragraph))
+    if verb_next < end:
+        joined = paragraph.rfind(" و ", cue.end, verb_next)
+        end = joined if joined >= 0 else verb_next
+    text = paragraph[cue.end:end].strip()
+    return text if len(text.split()) >= _MIN_REPORTED_WORDS else ""
+
+
 def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str]]]:
     """Each cue's paragraph, and the cue, the start of its sentence, and its quote's text
-    ('' for reported speech); the cue's ``paragraph`` is where the quote's text is.
+    (for reported speech, the clause it reports); the cue's ``paragraph`` is where the
+    quote's text is.
 
     A quote stops where the sentence of the next cue starts. A cue in the same sentence
     as a quote before it is inside that quote (``گفت: امام فرمود: …``) and is skipped;
@@ -257,7 +276,15 @@ def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str
         for n, k in enumerate(kept):
             cue = cues[k]
             stop = starts[kept[n + 1]] if n + 1 < len(kept) else len(paragraph)
-            text = "" if cue.indirect else _quote_text(paragraph, cue, stop, closing)
+            if cue.indirect:
+                # Not a second cue of one sentence (… پرسید که … و او معتقد بود که …): its
+                # subject is not where the sentence starts. Nor a question asked (پرسید که).
+                again = n > 0 and starts[kept[n - 1]] == starts[k]
+                verb_next = cues[kept[n + 1]].start if n + 1 < len(kept) else len(paragraph)
+                asked = _ASKED.match(paragraph, cue.start) is not None
+                text = "" if again or asked else _reported_text(paragraph, cue, ends, verb_next)
+            else:
+                text = _quote_text(paragraph, cue, stop, closing)
             if not text and not cue.indirect and index + 1 < len(paragraphs) and not cues_of[index + 1]:
                 # ``… افزود:`` closing its paragraph: the words are the next paragraph.
                 text, cue = paragraphs[index + 1], dataclasses.replace(cue, paragraph=index + 1)

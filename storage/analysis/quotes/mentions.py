@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from storage.analysis.quotes.cues import PREVERB_WORDS
 from storage.analysis.quotes.lexicon import (
     ANONYMOUS_HEADS,
     COUNTRIES,
@@ -407,7 +408,9 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
         return Mention(Kind.ANONYMOUS, name=" ".join(words[:MAX_NAME_WORDS + 1]))
     words, honoured = _strip_honorifics(words)
     head = head_of(words[0])
-    if head in TITLE_HEADS and not (honoured and len(words) == 1):
+    # روزنامه heads a title only as the first part of روزنامه‌نگار.
+    org_word = head in ORG_HEADS and fold_word(words[0]) == head
+    if head in TITLE_HEADS and not (honoured and len(words) == 1) and not org_word:
         at = _trailing_name(words)
         if at is not None:
             return Mention(Kind.NAME, name=" ".join(words[at:]), title=" ".join(words[:at]))
@@ -533,6 +536,8 @@ def subject(text: str) -> Mention | None:
     words, used, quoted = noun_phrase(tokens)
     if used < len(tokens) and head_of(tokens[used]) == "را":
         words = _before_object(words)
+    elif used < len(tokens) and head_of(tokens[used]) == "که":
+        words = before_predicate(words) or words  # X تاکید کرد که … و گفت: a clause reported first
     mention = classify(words, quoted)
     if (mention is None and used == len(tokens) and len(tokens) > 1 and not known_word(tokens[-1])
             and not text.rstrip().endswith(("؟", "?"))):  # a question asked: see ``_events``
@@ -544,6 +549,25 @@ def subject(text: str) -> Mention | None:
     if mention is not None and used < len(tokens) and head_of(tokens[used]) in _ALSO:
         mention = dataclasses.replace(mention, also=True)
     return mention
+
+
+# Verb forms a subject phrase never holds: a phrase that does ran into its predicate.
+_VERBISH = whole("است بود شد کرد داد گفت گفته کرده شده بوده داشت نمود هست نیست دارد ندارد"
+                 " شدند کردند دادند دارند خواهد گرفت رسید یافت")
+
+
+def _verbish(word: str) -> bool:
+    folded = fold_word(word)
+    return folded in _VERBISH or folded.startswith(("می ", "نمی ")) or folded.endswith(" اند")
+
+
+def before_predicate(words: list[str]) -> list[str] | None:
+    """The words before the verb a phrase ran into, and before its preverb (``X سخنگوی دولت
+    اعلام کرد`` → X سخنگوی دولت); ``None`` when no verb is among them."""
+    verb = next((i for i, w in enumerate(words) if _verbish(w)), None)
+    if verb is None:
+        return None
+    return words[: verb - 1 if verb and fold_word(words[verb - 1]) in PREVERB_WORDS else verb]
 
 
 def _before_object(words: list[str]) -> list[str]:

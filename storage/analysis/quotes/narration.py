@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from storage.analysis.quotes.cues import FIRST_PERSON, PREVERB_WORDS
-from storage.analysis.quotes.lexicon import MEDIA, ORG_HEADS, heads, whole
+from storage.analysis.quotes.cues import FIRST_PERSON
+from storage.analysis.quotes.lexicon import MEDIA, ORG_HEADS, heads
 from storage.analysis.quotes.mentions import (
     COMMAS,
     STRONG,
@@ -15,6 +15,7 @@ from storage.analysis.quotes.mentions import (
     Kind,
     Mention,
     anaphor_at,
+    before_predicate,
     classify,
     head_of,
     noun_phrase,
@@ -27,15 +28,7 @@ from storage.text.sentences import ATTRIBUTION, fold_word
 
 _NARRATION_CHARS = 150  # a subject opens its sentence
 SENTENCE_CHARS = 400  # of a sentence read for first-person words
-# Verb forms a subject phrase never holds: a phrase that does ran into its predicate.
-_VERBISH = whole("است بود شد کرد داد گفت گفته کرده شده بوده داشت نمود هست نیست دارد ندارد"
-                 " شدند کردند دادند دارند خواهد گرفت رسید یافت")
 _LAW_WORDS = heads("قانون اصل ماده بند آیین‌نامه آئین‌نامه تبصره لایحه مصوبه طرح")
-
-
-def _verbish(word: str) -> bool:
-    folded = fold_word(word)
-    return folded in _VERBISH or folded.startswith(("می ", "نمی ")) or folded.endswith(" اند")
 
 
 def narration_subject(sentence: str) -> Mention | None:
@@ -49,9 +42,9 @@ def narration_subject(sentence: str) -> Mention | None:
     if not tokens or anaphor_at(tokens):
         return None
     words, used, quoted = noun_phrase(tokens)
-    verb = next((i for i, w in enumerate(words) if _verbish(w)), None)
-    if verb is not None:  # it ran into the predicate: X سخنگوی دولت اعلام کرد، …
-        words = words[: verb - 1 if verb and fold_word(words[verb - 1]) in PREVERB_WORDS else verb]
+    before_verb = before_predicate(words)
+    if before_verb is not None:  # it ran into the predicate: X سخنگوی دولت اعلام کرد، …
+        words = before_verb
     elif used >= len(tokens):
         return None  # nothing closed the phrase
     mention = classify(words, quoted)

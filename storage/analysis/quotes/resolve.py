@@ -462,17 +462,17 @@ def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution
     """Every quote in the article with its resolved speaker, and the speakers' aliases."""
     events = _events(paragraphs)
     resolver = _Resolver([event.mention for event in events], press_office(paragraphs))
-    found: list[tuple[_Entity, str, int]] = []
-    for cue, mention, text, paragraph, continues in events:
-        entity = resolver.resolve(mention, quoted=cue, continues=continues)
-        if cue and entity is not None and text and len(found) < MAX_QUOTES:  # reported speech only names
-            found.append((entity, text, paragraph))
+    found: list[tuple[_Entity, Quote]] = []
+    for event in events:
+        entity = resolver.resolve(event.mention, quoted=event.cue, continues=event.continues)
+        if event.cue and entity is not None and event.text and len(found) < MAX_QUOTES:
+            kind = QuoteKind.REPORTED if event.reported else QuoteKind.DIRECT
+            found.append((entity, Quote("", event.text, event.paragraph, kind)))
     if not found:
         return Attribution()
     resolver.bind_titles()
     resolver.kicker(kicker)
-    roots = [(e.root(), text, p) for e, text, p in found]
-    return _attribution([(e, text, p) for e, text, p in roots if e.label])
+    return _attribution([(e.root(), quote) for e, quote in found if e.root().label])
 
 
 class _Event(NamedTuple):
@@ -484,6 +484,7 @@ class _Event(NamedTuple):
     text: str
     paragraph: int
     continues: bool = False  # the cue is افزود, ادامه داد: the speaker before goes on
+    reported: bool = False  # گفت که …: the text is the reporter's account of what was said
 
 
 def _events(paragraphs: Sequence[str]) -> list[_Event]:
@@ -498,10 +499,11 @@ def _events(paragraphs: Sequence[str]) -> list[_Event]:
             continue  # موضوع:, بیشتر بخوانید: a label, not a speaker
         if mention is None and before.rstrip().endswith(("؟", "?")):
             mention = Mention(Kind.ANAPHOR)  # … چیست؟ گفت: a question with no subject before it
-        cues.setdefault((index, start), []).append(_Event(True, mention, text, cue.paragraph, cue.continues))
+        cues.setdefault((index, start), []).append(
+            _Event(True, mention, text, cue.paragraph, cue.continues, cue.indirect))
         if cue.paragraph != index:
             quoted.setdefault(cue.paragraph, []).append((0, len(paragraphs[cue.paragraph])))
-        elif text:
+        elif text and not cue.indirect:  # reported speech is the reporter's: narration goes on
             quoted.setdefault(index, []).append((cue.end, cue.end + len(text) + 2))
         if len(cues) >= 4 * MAX_QUOTES:  # at most one mention per sentence counted
             break
@@ -530,14 +532,14 @@ def _events(paragraphs: Sequence[str]) -> list[_Event]:
     return events
 
 
-def _attribution(found: list[tuple[_Entity, str, int]]) -> Attribution:
+def _attribution(found: list[tuple[_Entity, Quote]]) -> Attribution:
     """Quotes and speakers, one speaker per key: two entities the article never tied but
     spelled alike are one speaker, as they would be across articles."""
     aliases: dict[str, list[str]] = {}
     titles: dict[str, list[str]] = {}
     names: dict[str, str] = {}
     kinds: dict[str, SpeakerKind] = {}
-    for entity, _, _ in found:
+    for entity, _ in found:
         key = speaker_key(entity.label)
         names.setdefault(key, entity.label)
         kinds.setdefault(key, _KINDS[entity.kind])
@@ -550,7 +552,7 @@ def _attribution(found: list[tuple[_Entity, str, int]]) -> Attribution:
     for key, known in aliases.items():  # titles in the order of the aliases they are
         offices = {speaker_key(t) for t in titles[key]}
         titles[key] = [a for a in known if speaker_key(a) in offices]
-    quotes = tuple(Quote(names[speaker_key(e.label)], text, p, QuoteKind.DIRECT) for e, text, p in found)
+    quotes = tuple(dataclasses.replace(q, speaker=names[speaker_key(e.label)]) for e, q in found)
     speakers = tuple(Speaker(names[key], tuple(aliases[key]), kinds[key], tuple(titles[key]))
                      for key in names)
     return Attribution(quotes, speakers)

@@ -222,6 +222,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- Refilled by the search rebuild that opening the store does for a missing version.
         DELETE FROM derived_versions WHERE name = 'search';
     """),
+    Migration(4, "quote kinds", """
+        -- As SQLite's migration 12: direct (a colon or «…») or reported (گفت که …).
+        ALTER TABLE quotes ADD COLUMN kind TEXT NOT NULL DEFAULT 'direct'
+            CHECK (kind IN ('direct', 'reported'));
+    """),
 )
 
 _LEDGER = """
