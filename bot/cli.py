@@ -170,7 +170,7 @@ async def find(settings: Settings, args: argparse.Namespace, out: TextIO) -> int
 
 async def quotes(settings: Settings, name: str, limit: int, offset: int, as_json: bool, out: TextIO) -> int:
     """Quotes of everyone ``name`` fits (full name, surname or title), newest first;
-    ``--json`` prints one JSON array of ``{"article_id", "speaker", "text"}``."""
+    ``--json`` prints one JSON array of ``{"article_id", "speaker", "text", "kind"}``."""
     async with await Store.open(settings.database) as store:
         speakers = await store.find_speakers(name)
         found = await store.quotes_by(speakers, limit=limit, offset=offset) if speakers else []
@@ -184,7 +184,8 @@ async def quotes(settings: Settings, name: str, limit: int, offset: int, as_json
               file=sys.stderr)
     if not as_json:
         for stored in found:
-            out.write(f"#{stored.article_id:<5} {stored.quote.speaker}: {stored.quote.text}\n")
+            reported = " (reported)" if stored.quote.kind is QuoteKind.REPORTED else ""
+            out.write(f"#{stored.article_id:<5} {stored.quote.speaker}{reported}: {stored.quote.text}\n")
     return EXIT_OK
 
 

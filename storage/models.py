@@ -141,7 +141,8 @@ class StoredQuote:
     date: dt.date | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "speaker": self.quote.speaker, "text": self.quote.text}
+        return {"article_id": self.article_id, "speaker": self.quote.speaker, "text": self.quote.text,
+                "kind": str(self.quote.kind)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -382,7 +382,7 @@ def test_cli_quotes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(out)
     assert code == 0
     assert len(rows) == 8
-    assert rows[0] == {"article_id": 1, "speaker": GOLI_KANI, "text": rows[0]["text"]}
+    assert rows[0] == {"article_id": 1, "speaker": GOLI_KANI, "text": rows[0]["text"], "kind": "direct"}
     assert rows[0]["text"].startswith("عصر امروز")
     code, out = _sokhan("quotes", "خامسیان", "--db", db, "--limit", "2")
     assert (code, len(out.splitlines())) == (0, 2)
