@@ -235,7 +235,8 @@ def report(label: str, articles: list[Article], reached: dict[tuple[str, int], b
 
 
 def details(articles: Iterable[Article], reached: dict[tuple[str, int], bool]) -> None:
-    """Every miss, false quote, wrong speaker and unreached quote, for whoever tunes."""
+    """Every miss, false quote (direct, and reported: FALSE-R), wrong speaker and unreached
+    quote, for whoever tunes."""
     for a in articles:
         for i, g in enumerate(a.gold):
             name = a.speakers[g["speaker"]]["name"]
@@ -249,6 +250,9 @@ def details(articles: Iterable[Article], reached: dict[tuple[str, int], bool]) -
                 print(f"  UNREACHED {a.file}: /quote {name}: {g['first']}")
         for q in a.wrong:
             print(f"  FALSE    {a.file}: [{q['speaker']}] {' '.join(q['text'].split()[:8])}")
+        for q in a.reported:
+            if not any(starts_alike(g["first"], q["text"]) for g in a.gold):
+                print(f"  FALSE-R  {a.file}: [{q['speaker']}] {' '.join(q['text'].split()[:8])}")
 
 
 def main() -> int:

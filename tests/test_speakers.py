@@ -48,6 +48,9 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("مشکلی نداریمموسوی در پاسخ به سؤالی ", "name", "موسوی", None, STRONG),
         # Honorifics, written apart or onto the name.
         ("سیدابراهیم رئیسی ", "name", "ابراهیم رئیسی", None, STRONG),
+        ("دکترحسن روحانی ", "name", "حسن روحانی", None, STRONG),
+        ("حسن قاضی‌زاده هاشمی ", "name", "حسن قاضی‌زاده هاشمی", None, STRONG),
+        ("سرهنگ کارآگاه قاسم دستخال ", "name", "قاسم دستخال", None, STRONG),
         ("دکتر بیگلری ", "name", "بیگلری", None, STRONG),
         # A title with its name after it, no comma between.
         ("رئیس‌جمهور حسن روحانی در جلسه ", "name", "حسن روحانی", "رئیس‌جمهور", STRONG),
@@ -62,6 +65,10 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("مدیرکل بهزیستی، علی رضایی ", "name", "علی رضایی", "مدیرکل بهزیستی", STRONG),
         ("یوسف قاسمی فرد رئیس اتاق بازرگانی، صنایع، معادن و کشاورزی تبریز در این نشست ", "name",
          "یوسف قاسمی فرد", "رئیس اتاق بازرگانی، صنایع، معادن و کشاورزی تبریز", STRONG),
+        # A title that ran on into what the sentence says ends where the office's name does.
+        ("سخنگوی وزارت بهداشت آخرین آمارهای مربوط به کرونا را ", "title", None, "سخنگوی وزارت بهداشت",
+         STRONG),
+        ("رئیس‌جمهور اقدامات انجام‌شده را ", "title", None, "رئیس‌جمهور", STRONG),
         # A place named for someone keeps the name: the speaker is its head.
         ("رئیس دانشگاه بوعلی سینا با تاکید بر اینکه ", "title", None, "رئیس دانشگاه بوعلی سینا", STRONG),
         ("سرپرستار اورژانس بیمارستان نیز ", "title", None, "سرپرستار اورژانس بیمارستان", STRONG),
@@ -184,6 +191,21 @@ def test_an_office_that_goes_on_with_a_named_persons_words_is_theirs() -> None:
     said = _said("سرپرست شرکت گاز لرستان گفت: اول. فیروز خدایی اظهار داشت: دوم.",
                  "رئیس شرکت گاز شهرستان پلدختر افزود: سوم.")
     assert [speaker for speaker, _ in said] == ["فیروز خدایی", "فیروز خدایی", "رئیس شرکت گاز شهرستان پلدختر"]
+
+
+def test_the_judge_a_court_report_says_presides_is_its_judge_and_president() -> None:
+    said = _said("دومین جلسه دادگاه امروز به ریاست قاضی صلواتی برگزار شد.",
+                 "رییس دادگاه گفت: جلسه رسمی است.", "متهم گفت: اتهامات را نمی‌پذیرم.",
+                 "قاضی گفت: توضیح بدهید.")
+    assert [speaker for speaker, _ in said] == ["صلواتی", "متهم", "صلواتی"]
+
+
+def test_the_rest_of_a_writers_text_is_the_writers() -> None:
+    said = _said("امیر تیبون در هاآرتص نوشت: سفیر سخنرانی کرد.",
+                 "به گزارش روز نو، در ادامه این مطلب آمده است: آن هشدار مهم بود.",
+                 "در این بیانیه آمده است: همه چیز آرام است.")
+    # A statement is its issuer's, and nobody here issued one.
+    assert said == [("امیر تیبون", "سفیر سخنرانی کرد."), ("امیر تیبون", "آن هشدار مهم بود.")]
 
 
 def test_each_office_a_title_joins_with_and_is_held() -> None:

@@ -50,6 +50,8 @@ OFFICE_NAMES = (
 )
 # Plural titles name several people (or anyone): they speak, but are nobody's alias.
 PLURAL_TITLES = heads("فرمانداران نمایندگان معاونان وزرای روسای رؤسای مدیران اعضای مراجع")
+# What a surname made of an office or a word ends with, after a ZWNJ (قاضی‌زاده, امام‌پور).
+SURNAME_ENDS = tuple(" " + fold(w) for w in ("زاده", "پور", "نژاد", "نیا"))
 # Offices that take a place: مقام عالی دولت در شهرستان قدس, سفیر ایران در عراق.
 LOCATED_HEADS = heads("نماینده مقام سفیر کاردار سرکنسول کنسول رایزن فرستاده مسئول")
 PLACES = heads(
@@ -99,7 +101,7 @@ ANONYMOUS_HEADS = whole(
 HONORIFICS = whole(
     "آقای خانم دکتر مهندس حجت‌الاسلام حجت‌الاسلام‌والمسلمین آیت‌الله آیت‌الله‌العظمی سردار"
     " سرلشکر سرتیپ سرهنگ سرگرد سروان دریادار دریابان حضرت جناب سرکار حاج"
-    " شهید پاسدار سرتیپ‌دوم سرلشکرپاسدار ارتشبد ژنرال دریاسالار پروفسور پرنس شاهزاده"
+    " شهید پاسدار سرتیپ‌دوم سرلشکرپاسدار ارتشبد ژنرال دریاسالار پروفسور پرنس شاهزاده کارآگاه"
 )
 HONORIFIC_PHRASES = (
     "حجت الاسلام و المسلمین", "حجت الاسلام والمسلمین", "حجت الاسلام", "آیت الله العظمی",
@@ -271,8 +273,8 @@ def name_like(word: str) -> bool:
     or body word, place, or number."""
     folded = fold_word(word)
     head = folded.split(" ", 1)[0] if folded else ""
-    if folded in _FAMILY_PARTS:
-        return True
+    if folded in _FAMILY_PARTS or (" " in folded and folded.endswith(SURNAME_ENDS)):
+        return True  # قاضی‌زاده: a surname, though قاضی is an office
     if not word or not all(c.isalpha() or c in "\u200c " for c in word):
         return False  # (پیمان, ۱۲, /, a link: no name
     if (word.startswith(("در", "با", "به", "از")) and len(word) >= 6 and not known_word(word)

@@ -9,13 +9,13 @@ organisation, or an anaphor (``وی``, ``این مقام مسئول``, or no sub
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from storage.analysis.quotes.cues import PREVERB_WORDS
+from storage.analysis.quotes.glue import glued_honorific, glued_in, unglued
 from storage.analysis.quotes.lexicon import (
     ANONYMOUS_HEADS,
     COUNTRIES,
@@ -26,6 +26,7 @@ from storage.analysis.quotes.lexicon import (
     MEDIA_PHRASES,
     ORG_HEADS,
     PLACES,
+    SURNAME_ENDS,
     TITLE_HEADS,
     heads,
     is_common_given,
@@ -38,7 +39,7 @@ from storage.analysis.quotes.lexicon import (
     name_like,
     whole,
 )
-from storage.text.letters import ZWNJ, fold
+from storage.text.letters import fold
 from storage.text.sentences import ATTRIBUTION, fold_word, stopwords
 
 # -- the words of a speaker's noun phrase -----------------------------------------
@@ -267,7 +268,7 @@ def noun_phrase(tokens: list[str]) -> tuple[list[str], int, int]:
         located = (head == "در" and words and head_of(words[0]) in LOCATED_HEADS
                    and i + 1 < len(tokens) and head_of(tokens[i + 1]) in PLACES)
         stop = ((head in _STOPS and not located and not in_office_idiom(tokens, i))
-                or fold_word(token) in _WHOLE_STOPS or _glued_in(token))
+                or fold_word(token) in _WHOLE_STOPS or glued_in(token))
         if stop or len(words) > MAX_TITLE_WORDS:
             return words, i, quoted
         words.append(token)
@@ -283,13 +284,6 @@ def in_office_idiom(tokens: Sequence[str], i: int) -> bool:
     (``امر به معروف``), which does not end the phrase as a preposition would."""
     return 0 < i < len(tokens) - 1 and (
         fold_word(tokens[i - 1]), fold_word(tokens[i]), fold_word(tokens[i + 1])) in _OFFICE_IDIOMS
-
-
-def _glued_in(token: str) -> bool:
-    """``درمسابقات``: the preposition در written onto an everyday word, which ends a phrase
-    as ``در`` does; not a word or a name of its own (درویش, دری, درخشان)."""
-    return (len(token) > 5 and token.startswith("در") and not known_word(token)
-            and is_common_word(token[2:]) and not (is_family_name(token) or is_given_name(token)))
 
 
 _OFFICE_OR_BODY = TITLE_HEADS | ORG_HEADS
@@ -320,7 +314,7 @@ def _strip_honorifics(words: list[str]) -> tuple[list[str], bool]:
     size = _starts_with(words, _HONORIFIC_PHRASES) or (1 if fold_word(words[0]) in HONORIFICS else 0)
     if size and len(words) > size:
         return _strip_honorifics(words[size:])[0], True
-    glued = _glued_honorific(words[0])
+    glued = glued_honorific(words[0])
     if glued:
         return [glued, *words[1:]], True
     return words, False
@@ -331,13 +325,6 @@ def without_honorifics(text: str) -> str:
     (``آیت‌الله سیستانی`` → ``سیستانی``); ``text`` itself when nothing else is left."""
     words = text.split()
     return " ".join(_strip_honorifics(words)[0]) if words else text
-
-
-def _glued_honorific(word: str) -> str | None:
-    """``سیدابراهیم`` → ``ابراهیم``: سید written onto a given name."""
-    if word.startswith("سید") and len(word) > 5 and is_given_name(word[3:]):
-        return word[3:]
-    return None
 
 
 def _name_words(words: list[str], given: bool) -> list[str]:
@@ -385,6 +372,22 @@ def _anonymous(words: list[str]) -> bool:
     return fold_word(words[0]) in ANONYMOUS_HEADS
 
 
+# Words no office's name holds: where a title ran on into what the sentence says
+# (سخنگوی وزارت بهداشت آخرین آمار … را اعلام کرد, رئیس‌جمهور اقدامات انجام‌شده را …).
+_RUN_ON = heads("آخرین اولین نخستین تازه‌ترین جدیدترین بسیار لزوم ضرورت تسریع خواستار گزارش آمار"
+                " اقدامات")
+_RUN_ON_ENDS = (" شده", " گرفته", "شده")  # participles: انجام‌شده, انجام‌گرفته
+
+
+def _office_words(words: list[str]) -> list[str]:
+    """The title's words up to the first that cannot be part of an office's name."""
+    for i, word in enumerate(words[1:], 1):
+        folded = fold_word(word)
+        if head_of(word) in _RUN_ON or (folded.endswith(_RUN_ON_ENDS) and len(folded) > 5):
+            return words[:i]
+    return words
+
+
 def _body(words: list[str]) -> bool:
     """An organisation, a government by its country, or a medium."""
     first = fold_word(words[0])
@@ -408,9 +411,11 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
         return Mention(Kind.ANONYMOUS, name=" ".join(words[:MAX_NAME_WORDS + 1]))
     words, honoured = _strip_honorifics(words)
     head = head_of(words[0])
-    # روزنامه heads a title only as the first part of روزنامه‌نگار.
+    # روزنامه heads a title only as the first part of روزنامه‌نگار; قاضی‌زاده is a surname.
     org_word = head in ORG_HEADS and fold_word(words[0]) == head
-    if head in TITLE_HEADS and not (honoured and len(words) == 1) and not org_word:
+    surname = fold_word(words[0]).endswith(SURNAME_ENDS)
+    if head in TITLE_HEADS and not (honoured and len(words) == 1) and not (org_word or surname):
+        words = _office_words(words)
         at = _trailing_name(words)
         if at is not None:
             return Mention(Kind.NAME, name=" ".join(words[at:]), title=" ".join(words[:at]))
@@ -467,47 +472,6 @@ def _quoted_name(words: list[str], quoted: int) -> Mention | None:
     return Mention(Kind.NAME, name.name, title.title if title and title.kind is Kind.TITLE else None)
 
 
-# A word the last sentence's end was written onto, with no space or full stop between
-# (``می‌کندوی``, ``لرستانمدیرکل``): copy that lost the line break after a heading.
-_GLUED_STARTS = tuple(sorted(
-    {"وی", "او", "رئیس", "رییس", "معاون", "وزیر", "سخنگوی", "نماینده", "مدیرکل", "مدیرعامل",
-     "مدیر", "استاندار", "فرماندار", "شهردار", "بخشدار", "دادستان", "فرمانده", "سرپرست", "دبیر",
-     "بازرس", "جانشین", "قائم‌مقام",
-     "دبیرکل", "سفیر", "رهبر", "امام", "رئیس‌جمهور", "رییس‌جمهور"}, key=len, reverse=True))
-# How a verb ends a sentence: نداریم, نکنید, می‌کند, شد, است.
-_VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کند", "دارد", "شود", "اند", "بود", "رسید", "یافت")
-
-
-def _unglued(tokens: list[str]) -> list[str]:
-    """The tokens from the last glued sentence start on (all of them when there is none)."""
-    for i in range(len(tokens) - 1, -1, -1):
-        rest = _glued_rest(tokens[i])
-        if rest:
-            return [rest, *tokens[i + 1:]]
-    return tokens
-
-
-@functools.lru_cache(maxsize=65536)
-def _glued_rest(token: str) -> str | None:
-    if len(token) < 4 or (len(token) < 10 and not token.endswith(_GLUED_STARTS)):
-        return None  # the cheap test first: news repeats its words, each is asked once
-    for start in _GLUED_STARTS:
-        if token.endswith(start) and len(token) - len(start) >= 2:
-            before = token[: -len(start)]
-            if before[-1] == ZWNJ or (len(start) <= 2 and not before.endswith(_VERB_ENDS)):
-                continue
-            if known_word(token):
-                return None
-            return start
-    if len(token) >= 8:  # a name after a verb: نداریمموسوی, نکنیدحسینعلی
-        for cut in range(5, len(token) - 4):  # both parts long: not پرست|اران
-            before, rest = token[:cut], token[cut:]
-            if (before.endswith(_VERB_ENDS) and not is_given_name(before) and not known_word(token)
-                    and (is_given_name(rest) or is_family_name(rest))):
-                return rest
-    return None
-
-
 def tokens_of(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
@@ -515,7 +479,7 @@ def tokens_of(text: str) -> list[str]:
 def speaker_tokens(text: str) -> list[str]:
     """The tokens of ``text`` from where its subject starts: a heading glued before it and
     the openers before it set aside."""
-    return _strip_openers(_unglued(tokens_of(text)))
+    return _strip_openers(unglued(tokens_of(text)))
 
 
 def subject(text: str) -> Mention | None:

@@ -3,6 +3,7 @@ wrote the article: the context a pronoun, ``در این بیانیه`` or an off
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -28,6 +29,9 @@ from storage.text.sentences import ATTRIBUTION, fold_word
 
 _NARRATION_CHARS = 150  # a subject opens its sentence
 SENTENCE_CHARS = 400  # of a sentence read for first-person words
+# A piece of writing, whose words go on its writer's: این مطلب, این یادداشت.
+_TEXT_WORDS = heads("مطلب مقاله یادداشت نوشته ستون سرمقاله")
+WRITTEN = "written"  # a document mention's name when the document is a writer's text
 _LAW_WORDS = heads("قانون اصل ماده بند آیین‌نامه آئین‌نامه تبصره لایحه مصوبه طرح")
 
 
@@ -61,8 +65,9 @@ def narration_subject(sentence: str) -> Mention | None:
 
 def document_subject(text: str) -> Mention | None:
     """Who speaks in ``در بیانیه وزارت X آمده است:``: the body named there, else
-    (``در این بیانیه``) whoever the article last named issuing something; a law or a
-    bill cited (``در اصل ۵۹ قانون اساسی آمده است``) is nobody."""
+    (``در این بیانیه``) whoever the article last named issuing something, or (``در ادامه این
+    مطلب``, a text) whoever it last quoted writing; a law or a bill cited (``در اصل ۵۹
+    قانون اساسی آمده است``) is nobody."""
     tokens = tokens_of(ATTRIBUTION.sub("", text, count=1))
     if any(head_of(t) in _LAW_WORDS for t in tokens):
         return None
@@ -74,6 +79,8 @@ def document_subject(text: str) -> Mention | None:
             mention = classify(words)
             if mention is not None and mention.kind is Kind.ORG:
                 return mention
+    if any(head_of(a) == "این" and head_of(b) in _TEXT_WORDS for a, b in itertools.pairwise(tokens)):
+        return Mention(Kind.DOCUMENT, name=WRITTEN)
     return Mention(Kind.DOCUMENT)
 
 
@@ -93,4 +100,23 @@ def press_office(paragraphs: Sequence[str]) -> str | None:
             body = found.group(1).split()
             return " ".join(body) if head_of(body[0]) in ORG_HEADS else None
     return None
+
+
+# ``جلسه دادگاه … به ریاست قاضی صلواتی برگزار شد``: court news names the judge once, then
+# quotes رئیس دادگاه and قاضی.
+_PRESIDING = re.compile(
+    rf"به\s+ریاست\s+قاضی\s+([^\s،,.؛:]+(?:[\s{ZWNJ}]+[^\s،,.؛:]+){{0,2}}?)"
+    r"(?=\s*(?:[،,.؛:]|$|\s(?:در|برگزار|آغاز|تشکیل|و)(?:\s|$|[،,.؛])))")
+JUDGE_TITLES = ("قاضی", "رئیس دادگاه")
+
+
+def presiding_judges(paragraphs: Sequence[str]) -> list[str]:
+    """The judges a court report says preside (``به ریاست قاضی X``), each once."""
+    found: list[str] = []
+    for paragraph in paragraphs:
+        for match in _PRESIDING.finditer(paragraph):
+            name = match.group(1).strip()
+            if name not in found and not any(head_of(w) in ORG_HEADS for w in name.split()):
+                found.append(name)
+    return found
 

@@ -44,9 +44,12 @@ from storage.analysis.quotes.mentions import (
     subject,
 )
 from storage.analysis.quotes.narration import (
+    JUDGE_TITLES,
     SENTENCE_CHARS,
+    WRITTEN,
     document_subject,
     narration_subject,
+    presiding_judges,
     press_office,
 )
 from storage.models import Quote, QuoteKind, Speaker, SpeakerKind
@@ -158,7 +161,8 @@ def _name_keys(name: str) -> list[str]:
 class _Resolver:
     """Resolves mentions in article order to entities, then merges what the article ties."""
 
-    def __init__(self, mentions: Sequence[Mention | None], press: str | None = None) -> None:
+    def __init__(self, mentions: Sequence[Mention | None], press: str | None = None,
+                 judges: Sequence[str] = ()) -> None:
         self.entities: list[_Entity] = []
         self.press = press  # the body whose press office wrote the article
         self.people = _People()
@@ -166,6 +170,7 @@ class _Resolver:
         self.bodies: dict[str, _Entity] = {}
         self.last: _Entity | None = None
         self.last_body: _Entity | None = None  # who ``در این بیانیه`` speaks for
+        self.latest: _Entity | None = None  # the speaker of the last cue, whoever it is
         self.pending: list[_Entity] = []  # وی before anyone is named
         # Each mention's entity, and whether the mention introduced it.
         self.mentions: list[tuple[_Entity, bool]] = []
@@ -173,6 +178,10 @@ class _Resolver:
             if mention is not None and mention.kind is Kind.NAME and (
                     mention.evidence == STRONG or (mention.evidence == WEAK and " " in (mention.name or ""))):
                 self._person(mention.name or "")
+        for judge in judges:  # the court's president: رئیس دادگاه and قاضی are the judge
+            person = self._person(judge)
+            for title in JUDGE_TITLES:
+                person.add_title(title, own=True)
 
     def resolve(self, mention: Mention | None, quoted: bool = True,
                 continues: bool = False) -> _Entity | None:
@@ -188,6 +197,8 @@ class _Resolver:
                 entity.quoted |= quoted
             return entity
         if mention.kind is Kind.DOCUMENT:
+            if mention.name == WRITTEN and self.latest is not None:
+                return self.latest.root()  # X در هاآرتص نوشت: … در ادامه این مطلب آمده است:
             return self.last_body
         known = len(self.entities)
         entity = self._entity(mention, quoted, continues)
@@ -202,6 +213,8 @@ class _Resolver:
             entity.order = len(self.mentions)
         self.mentions.append((entity, introduced))
         entity.quoted |= quoted
+        if quoted:
+            self.latest = entity
         if entity.kind is Kind.ORG:
             self.last_body = entity
         else:  # وی and این مقام are people, not the paper cited
@@ -461,7 +474,8 @@ class Attribution:
 def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution:
     """Every quote in the article with its resolved speaker, and the speakers' aliases."""
     events = _events(paragraphs)
-    resolver = _Resolver([event.mention for event in events], press_office(paragraphs))
+    resolver = _Resolver([event.mention for event in events], press_office(paragraphs),
+                         presiding_judges(paragraphs))
     found: list[tuple[_Entity, Quote]] = []
     for event in events:
         entity = resolver.resolve(event.mention, quoted=event.cue, continues=event.continues)

@@ -1,0 +1,71 @@
+"""Copy that lost a space or a line break: a word written onto the next (``درمسابقات``,
+``سیدابراهیم``, ``می‌کندوی``, ``لرستانمدیرکل``), told apart from words that are whole."""
+
+from __future__ import annotations
+
+import functools
+
+from storage.analysis.quotes.lexicon import is_common_word, is_family_name, is_given_name, known_word
+from storage.text.letters import ZWNJ
+
+
+def glued_in(token: str) -> bool:
+    """``درمسابقات``: the preposition در written onto an everyday word, which ends a phrase
+    as ``در`` does; not a word or a name of its own (درویش, دری, درخشان)."""
+    return (len(token) > 5 and token.startswith("در") and not known_word(token)
+            and is_common_word(token[2:]) and not (is_family_name(token) or is_given_name(token)))
+
+
+# Honorifics written onto the given name after them, for want of a space.
+_GLUED_HONORIFICS = ("سید", "دکتر", "مهندس", "حاج")
+
+
+def glued_honorific(word: str) -> str | None:
+    """``سیدابراهیم`` → ``ابراهیم``, ``دکترمحمد`` → ``محمد``: an honorific written onto a
+    given name."""
+    for honorific in _GLUED_HONORIFICS:
+        rest = word[len(honorific):]
+        if word.startswith(honorific) and len(rest) >= 3 and is_given_name(rest):
+            return rest
+    return None
+
+
+# A word the last sentence's end was written onto, with no space or full stop between
+# (``می‌کندوی``, ``لرستانمدیرکل``): copy that lost the line break after a heading.
+_GLUED_STARTS = tuple(sorted(
+    {"وی", "او", "رئیس", "رییس", "معاون", "وزیر", "سخنگوی", "نماینده", "مدیرکل", "مدیرعامل",
+     "مدیر", "استاندار", "فرماندار", "شهردار", "بخشدار", "دادستان", "فرمانده", "سرپرست", "دبیر",
+     "بازرس", "جانشین", "قائم‌مقام",
+     "دبیرکل", "سفیر", "رهبر", "امام", "رئیس‌جمهور", "رییس‌جمهور"}, key=len, reverse=True))
+# How a verb ends a sentence: نداریم, نکنید, می‌کند, شد, است.
+_VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کند", "دارد", "شود", "اند", "بود", "رسید", "یافت")
+
+
+def unglued(tokens: list[str]) -> list[str]:
+    """The tokens from the last glued sentence start on (all of them when there is none)."""
+    for i in range(len(tokens) - 1, -1, -1):
+        rest = _glued_rest(tokens[i])
+        if rest:
+            return [rest, *tokens[i + 1:]]
+    return tokens
+
+
+@functools.lru_cache(maxsize=65536)
+def _glued_rest(token: str) -> str | None:
+    if len(token) < 4 or (len(token) < 10 and not token.endswith(_GLUED_STARTS)):
+        return None  # the cheap test first: news repeats its words, each is asked once
+    for start in _GLUED_STARTS:
+        if token.endswith(start) and len(token) - len(start) >= 2:
+            before = token[: -len(start)]
+            if before[-1] == ZWNJ or (len(start) <= 2 and not before.endswith(_VERB_ENDS)):
+                continue
+            if known_word(token):
+                return None
+            return start
+    if len(token) >= 8:  # a name after a verb: نداریمموسوی, نکنیدحسینعلی
+        for cut in range(5, len(token) - 4):  # both parts long: not پرست|اران
+            before, rest = token[:cut], token[cut:]
+            if (before.endswith(_VERB_ENDS) and not is_given_name(before) and not known_word(token)
+                    and (is_given_name(rest) or is_family_name(rest))):
+                return rest
+    return None
