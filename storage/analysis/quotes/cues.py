@@ -1,10 +1,11 @@
 """Where quotes are in a paragraph: reporting cues and the words they introduce.
 
 A quote is cued by a reporting verb before a colon (``گفت:``, ``تصریح کرد:``, ``ادامه
-داد:`` …) or before a «…» quotation. It runs to the end of its paragraph, to its
-closing », or to the sentence where the next cue takes over. A colon after anything
-else (``به شرح زیر اعلام می‌شود:``, ``عبارت است از:``) is not a quote; nor is reported
-speech (``گفت که …``), which still names a speaker for a later ``وی``.
+داد:`` …), before a «…» quotation, or before a comma and the speaker's own words (``گفت،
+ما …``). It runs to the end of its paragraph, to its closing », or to the sentence where
+the next cue takes over. A colon after anything else (``به شرح زیر اعلام می‌شود:``,
+``عبارت است از:``) is not a quote. Reported speech (``گفت که …``, ``گفت، دولت …``) is the
+clause it reports, and names a speaker for a later ``وی``.
 """
 
 from __future__ import annotations

@@ -6,10 +6,12 @@ before any mention is resolved, so a surname met first, or a ``وی`` before the
 (cataphora), finds its person. Then, in article order: ``وی``/``این مقام مسئول`` (or no
 subject at all) is the speaker most recently named; a surname is the full name it ends;
 ``NAME، TITLE،`` ties a title to a name. A title never tied to a name is the person who
-holds it elsewhere, the person named right after it (the lede gives the title, the next
-sentence the name), or the one person the article names when that person has no title
-of their own; failing that evidence it stays a speaker of its own. A cue nobody can be
-found for (an unsigned announcement) yields no quote.
+holds it elsewhere, the office it shortens, the person whose words it goes on with
+(``افزود``), the person named right after it (the lede gives the title, the next sentence
+the name), the one untitled person quoted when it heads the body whose press office wrote
+the article, or the one person the article names when that person has no title of their
+own; failing that evidence it stays a speaker of its own. A cue nobody can be found for
+(an unsigned announcement) yields no quote.
 """
 
 from __future__ import annotations
