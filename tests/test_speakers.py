@@ -208,6 +208,11 @@ def test_the_rest_of_a_writers_text_is_the_writers() -> None:
     assert said == [("امیر تیبون", "سفیر سخنرانی کرد."), ("امیر تیبون", "آن هشدار مهم بود.")]
 
 
+def test_a_name_with_a_word_written_onto_it_is_the_person_named_without() -> None:
+    said = _said("بایدن گفت: اول.", "جو بایدنمجری ادامه داد: دوم.", "برنی سندرزسندرز گفت: سوم.")
+    assert [speaker for speaker, _ in said] == ["جو بایدن", "جو بایدن", "برنی سندرز"]
+
+
 def test_each_office_a_title_joins_with_and_is_held() -> None:
     said = _said("مجید تخت روانچی، سفیر و نماینده دائم ایران در سازمان ملل، گفت: اول.",
                  "علی رضایی گفت: دوم.", "نماینده ایران در سازمان ملل تاکید کرد: سوم.")

@@ -55,6 +55,7 @@ from storage.analysis.quotes.narration import (
     press_office,
 )
 from storage.models import Quote, QuoteKind, Speaker, SpeakerKind
+from storage.text.letters import ZWNJ
 from storage.text.sentences import sentence_ends
 
 # One article yields at most this many quotes: a statement pasted whole with thousands
@@ -184,6 +185,35 @@ class _Resolver:
             person = self._person(judge)
             for title in JUDGE_TITLES:
                 person.add_title(title, own=True)
+
+    def merge_glued(self) -> None:
+        """A name with a word written onto its end (``جو بایدنمجری``, ``برنی سندرزسندرز``:
+        copy that lost a space) is the person the article names without it."""
+        people = [e for e in self.entities if e.kind is Kind.NAME and e.name and e.into is None]
+        surnames = {(e.name or "").split()[-1]: e for e in people}
+        for glued in people:
+            *given, last = (glued.name or "").split()
+            half = len(last) // 2
+            if len(last) >= 6 and last[:half] == last[half:]:  # سندرزسندرز
+                glued.name = " ".join([*given, last[:half]])
+                continue
+            for surname, person in surnames.items():
+                rest = last[len(surname):]
+                if (person is glued or not rest or not last.startswith(surname)
+                        or rest.startswith(ZWNJ) or not (rest == surname or is_common_word(rest))):
+                    continue
+                fixed = " ".join([*given, surname])
+                known = person.name or ""
+                if speaker_key(fixed) in _name_keys(known) or is_surname(known, fixed):
+                    glued.into = person.root()
+                    if len(fixed) > len(person.name or ""):  # بایدن met alone: جو بایدن
+                        person.add_alias(person.name)
+                        person.name = fixed
+                        self.people.add(person)
+                else:  # nobody is called so without it: the name, mended
+                    glued.name = fixed
+                    self.people.add(glued)
+                break
 
     def resolve(self, mention: Mention | None, quoted: bool = True,
                 continues: bool = False) -> _Entity | None:
@@ -486,6 +516,7 @@ def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution
             found.append((entity, Quote("", event.text, event.paragraph, kind)))
     if not found:
         return Attribution()
+    resolver.merge_glued()
     resolver.bind_titles()
     resolver.kicker(kicker)
     return _attribution([(e.root(), quote) for e, quote in found if e.root().label])
