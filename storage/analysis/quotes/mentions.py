@@ -504,7 +504,7 @@ def subject(text: str) -> Mention | None:
         words = before_predicate(words) or words  # X تاکید کرد که … و گفت: a clause reported first
     mention = classify(words, quoted)
     if (mention is None and used == len(tokens) and len(tokens) > 1 and not known_word(tokens[-1])
-            and not text.rstrip().endswith(("؟", "?"))):  # a question asked: see ``_events``
+            and not text.rstrip().endswith(("؟", "?"))):  # a question asked: see ``events``
         # A heading with no stop after it, the speaker's surname written onto its last
         # word (…شهرداریربیعی ادامه داد:): the article's people may hold the surname.
         return Mention(Kind.NAME, name=tokens[-1], evidence=NONE)
