@@ -133,6 +133,14 @@ def test_reported_speech_is_a_quote_of_its_own_kind() -> None:
     assert _extract(paragraph) == [("علی رضایی", "ما آماده‌ایم.")]
     # A word or two is too little to stand as what someone said.
     assert _reported("وزیر گفت که نه.") == []
+    # به گفته X، … and X با بیان اینکه …، گفت: are what X said, in the reporter's words; not
+    # inside someone's quotation.
+    assert _reported("علی رضایی گفت: اول.", "به گفته وی، کار تا پایان سال تمام می‌شود.") == [
+        ("علی رضایی", "کار تا پایان سال تمام می‌شود.")]
+    paragraph = "علی رضایی با بیان اینکه بودجه کافی نیست، گفت: ما ادامه می‌دهیم."
+    assert _reported(paragraph) == [("علی رضایی", "بودجه کافی نیست")]
+    assert _extract(paragraph) == [("علی رضایی", "ما ادامه می‌دهیم.")]
+    assert _reported("علی رضایی گفت: «ما کار کرده‌ایم. به گفته وی، همه چیز خوب است.»") == []
     # A relative clause that ends in a verb and a comma is no cue: the colon's is.
     assert _extract("وزیر کشور که دیروز سخن گفت، امروز گفت: آماده‌ایم.") == [("وزیر کشور", "آماده‌ایم.")]
 

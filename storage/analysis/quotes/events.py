@@ -4,12 +4,14 @@ or office needs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from storage.analysis.quotes.cues import spans
 from storage.analysis.quotes.mentions import STRONG, Kind, Mention, subject
 from storage.analysis.quotes.narration import SENTENCE_CHARS, document_subject, narration_subject
+from storage.text.letters import ZWNJ
 from storage.text.sentences import sentence_ends
 
 # One article yields at most this many quotes: a statement pasted whole with thousands
@@ -45,14 +47,19 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
             continue  # موضوع:, بیشتر بخوانید: a label, not a speaker
         if mention is None and before.rstrip().endswith(("؟", "?")):
             mention = Mention(Kind.ANAPHOR)  # … چیست؟ گفت: a question with no subject before it
-        cues.setdefault((index, start), []).append(
-            Event(True, mention, text, cue.paragraph, cue.continues, cue.indirect))
+        found = cues.setdefault((index, start), [])
+        if not cue.label and (said := _having_said(paragraphs[index], start, cue.start)) is not None:
+            found.append(Event(True, mention, said, index, reported=True))
+        found.append(Event(True, mention, text, cue.paragraph, cue.continues, cue.indirect))
         if cue.paragraph != index:
             quoted.setdefault(cue.paragraph, []).append((0, len(paragraphs[cue.paragraph])))
         elif text and not cue.indirect:  # reported speech is the reporter's: narration goes on
             quoted.setdefault(index, []).append((cue.end, cue.end + len(text) + 2))
         if len(cues) >= 4 * MAX_QUOTES:  # at most one mention per sentence counted
             break
+    for index, start, event in _according_to(paragraphs):
+        if not any(a <= start < b for a, b in quoted.get(index, [])):  # not inside a quote
+            cues.setdefault((index, start), []).insert(0, event)
     events: list[Event] = []
     narrated = 0
     # Narration matters only to a later cue that needs context: a pronoun, a document,
@@ -76,6 +83,42 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
             break
     events += [event for rest in cues.values() for event in rest]  # none should be left
     return events
+
+
+# ``X با بیان اینکه …، گفت:``: what X said before the cue, in the reporter's words.
+_HAVING_SAID = re.compile(
+    rf"با\s+(?:بیان|اشاره\s+به|تاکید\s+بر|تأکید\s+بر|اعلام)\s+(?:این[\s{ZWNJ}]*که|اینکه|آنکه|آن[\s{ZWNJ}]*که)\s+")
+# ``به گفته X، …``: the rest of the sentence is what X said.
+_ACCORDING_TO = re.compile(r"(?:^|(?<=[\s،,]))به\s+گفته\s+(?P<who>[^،,.؛:«»]{2,80}?)\s*[،,]\s*")
+_MIN_WORDS = 3
+
+
+def _having_said(paragraph: str, start: int, verb: int) -> str | None:
+    """The clause of ``با بیان اینکه …،`` between a sentence's start and its cue's verb."""
+    found = _HAVING_SAID.search(paragraph, start, verb)
+    if found is None:
+        return None
+    comma = max(paragraph.rfind("،", found.end(), verb), paragraph.rfind(",", found.end(), verb))
+    clause = paragraph[found.end():comma].strip() if comma > 0 else ""
+    return clause if len(clause.split()) >= _MIN_WORDS else None
+
+
+def _according_to(paragraphs: Sequence[str]) -> Iterator[tuple[int, int, Event]]:
+    """Sentences opening ``به گفته X،``: the speaker X, and the rest of the sentence as what
+    X said (reported)."""
+    for index, paragraph in enumerate(paragraphs):
+        if "گفته" not in paragraph:
+            continue  # the cheap test first
+        starts = (0, *sentence_ends(paragraph))
+        for start, end in zip(starts, (*starts[1:], len(paragraph)), strict=True):
+            sentence = paragraph[start:end]
+            found = _ACCORDING_TO.match(paragraph, start + len(sentence) - len(sentence.lstrip()))
+            if found is None or found.end() >= end:
+                continue
+            text = paragraph[found.end():end].strip()
+            mention = subject(found.group("who") + " ")
+            if mention is not None and len(text.split()) >= _MIN_WORDS:
+                yield index, start, Event(True, mention, text, index, reported=True)
 
 
 def _needs_context(mention: Mention | None) -> bool:
