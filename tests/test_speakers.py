@@ -69,6 +69,8 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("سخنگوی وزارت بهداشت آخرین آمارهای مربوط به کرونا را ", "title", None, "سخنگوی وزارت بهداشت",
          STRONG),
         ("رئیس‌جمهور اقدامات انجام‌شده را ", "title", None, "رئیس‌جمهور", STRONG),
+        ("بانک مرکزی نرخ ۴۷ ارز را ", "org", "بانک مرکزی", None, STRONG),
+        ("رئیس کمیسیون اصل ۹۰ مجلس ", "title", None, "رئیس کمیسیون اصل ۹۰ مجلس", STRONG),
         # A place named for someone keeps the name: the speaker is its head.
         ("رئیس دانشگاه بوعلی سینا با تاکید بر اینکه ", "title", None, "رئیس دانشگاه بوعلی سینا", STRONG),
         ("سرپرستار اورژانس بیمارستان نیز ", "title", None, "سرپرستار اورژانس بیمارستان", STRONG),

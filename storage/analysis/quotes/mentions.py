@@ -375,15 +375,19 @@ def _anonymous(words: list[str]) -> bool:
 # Words no office's name holds: where a title ran on into what the sentence says
 # (سخنگوی وزارت بهداشت آخرین آمار … را اعلام کرد, رئیس‌جمهور اقدامات انجام‌شده را …).
 _RUN_ON = heads("آخرین اولین نخستین تازه‌ترین جدیدترین بسیار لزوم ضرورت تسریع خواستار گزارش آمار"
-                " اقدامات")
+                " اقدامات نرخ")
 _RUN_ON_ENDS = (" شده", " گرفته", "شده")  # participles: انجام‌شده, انجام‌گرفته
+_NUMBERED = heads("اصل ماده بند شعبه منطقه ناحیه دوره مجلس")
 
 
 def _office_words(words: list[str]) -> list[str]:
-    """The title's words up to the first that cannot be part of an office's name."""
+    """The title's (or body's) words up to the first that cannot be part of its name: a
+    number is none either (بانک مرکزی نرخ ۴۷ ارز را …)."""
     for i, word in enumerate(words[1:], 1):
         folded = fold_word(word)
-        if head_of(word) in _RUN_ON or (folded.endswith(_RUN_ON_ENDS) and len(folded) > 5):
+        numbered = head_of(words[i - 1]) in _NUMBERED  # کمیسیون اصل ۹۰, شعبه ۱۵, منطقه ۱۷
+        if (head_of(word) in _RUN_ON or (folded.endswith(_RUN_ON_ENDS) and len(folded) > 5)
+                or (any(c.isdigit() for c in word) and not numbered)):
             return words[:i]
     return words
 
@@ -421,7 +425,7 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
             return Mention(Kind.NAME, name=" ".join(words[at:]), title=" ".join(words[:at]))
         return Mention(Kind.TITLE, title=" ".join(words))
     if _body(words):
-        return Mention(Kind.ORG, name=" ".join(words))
+        return Mention(Kind.ORG, name=" ".join(_office_words(words)))
     given = is_given_name(words[0])
     # NAME TITLE without a comma: علی مطهری نماینده مردم تهران (after a given name the
     # name has two words at least: in جواد امام, امام is the surname).
