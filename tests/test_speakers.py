@@ -215,6 +215,13 @@ def test_a_name_with_a_word_written_onto_it_is_the_person_named_without() -> Non
     assert [speaker for speaker, _ in said] == ["جو بایدن", "جو بایدن", "برنی سندرز"]
 
 
+def test_the_lede_gives_the_office_and_the_next_sentence_the_name() -> None:
+    # Even when the office's sentence reports a clause before its cue.
+    said = _said("بازرس کل استان گیلان با بیان اینکه از عملکرد مدیران راضی نیستیم، گفت: اول.",
+                 "سیف‌الله مسرور در ادامه گفت: دوم.", "حسین اسمعیل‌پور فرماندار رودسر گفت: سوم.")
+    assert [speaker for speaker, _ in said] == ["سیف‌الله مسرور"] * 3 + ["حسین اسمعیل‌پور"]
+
+
 def test_each_office_a_title_joins_with_and_is_held() -> None:
     said = _said("مجید تخت روانچی، سفیر و نماینده دائم ایران در سازمان ملل، گفت: اول.",
                  "علی رضایی گفت: دوم.", "نماینده ایران در سازمان ملل تاکید کرد: سوم.")

@@ -416,8 +416,13 @@ class _Resolver:
         sentence. (Not the other way round: a roundup names one person, then quotes
         another office.)"""
         first = next((i for i, (e, new) in enumerate(self.mentions) if new and e is entity), None)
-        if first is not None and first + 1 < len(self.mentions):
-            other, new = self.mentions[first + 1]
+        if first is None:
+            return None
+        after = first + 1  # past the office's own mentions in that sentence (با بیان اینکه …، گفت:)
+        while after < len(self.mentions) and self.mentions[after][0] is entity:
+            after += 1
+        if after < len(self.mentions):
+            other, new = self.mentions[after]
             other = other.root()
             if new and other.name is not None and other.kind is Kind.NAME and not other.own_titles:
                 return other
