@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from enum import Enum
 
 from storage.analysis.quotes.lexicon import TITLE_HEADS, speaker_key
+from storage.analysis.quotes.mentions import head_of
 from storage.text.letters import fold
 
 __all__ = ["speaker_key"]  # defined beside the name lists, which key by it too
@@ -55,10 +56,6 @@ def same_title(a: str, b: str) -> bool:
         return False
     short, long = sorted((ka, kb), key=len)
     return set(short) <= set(long) and len(short) >= 2
-
-
-def _head(word: str) -> str:
-    return fold(word).split(" ", 1)[0]
 
 
 def _bare(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -119,7 +116,7 @@ def conjuncts(title: str) -> list[str]:
     """The offices a title joins with و (``سفیر و نماینده دائم ایران در سازمان ملل``:
     سفیر, and نماینده دائم …); the title itself when it joins none."""
     words = title.split()
-    cuts = [i for i in range(1, len(words) - 1) if words[i] == "و" and _head(words[i + 1]) in TITLE_HEADS]
+    cuts = [i for i in range(1, len(words) - 1) if words[i] == "و" and head_of(words[i + 1]) in TITLE_HEADS]
     if not cuts:
         return [title]
     bounds = [0, *cuts, len(words)]

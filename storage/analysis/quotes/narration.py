@@ -114,6 +114,8 @@ def presiding_judges(paragraphs: Sequence[str]) -> list[str]:
     """The judges a court report says preside (``به ریاست قاضی X``), each once."""
     found: list[str] = []
     for paragraph in paragraphs:
+        if "قاضی" not in paragraph:
+            continue  # the cheap test first: analysis runs on every article
         for match in _PRESIDING.finditer(paragraph):
             name = match.group(1).strip()
             if name not in found and not any(head_of(w) in ORG_HEADS for w in name.split()):
