@@ -202,6 +202,46 @@ def test_the_judge_a_court_report_says_presides_is_its_judge_and_president() -> 
     assert [speaker for speaker, _ in said] == ["صلواتی", "متهم", "صلواتی"]
 
 
+def test_a_judge_is_never_the_accused_though_the_accused_is_the_one_person_named() -> None:
+    said = _said("روح‌الله زم در جایگاه متهم حاضر شد.",
+                 "قاضی از زم پرسید: تا چه سالی در مالزی بودید؟ زم پاسخ داد: سال ۹۱ بود.")
+    assert said == [("قاضی", "تا چه سالی در مالزی بودید؟"), ("روح‌الله زم", "سال ۹۱ بود.")]
+
+
+def test_an_answer_reported_in_the_questions_sentence_is_its_own_quote() -> None:
+    said = _said("علی رضایی در جایگاه متهم حاضر شد.",
+                 "رییس دادگاه از متهم پرسید: نحوه خروج خود را توضیح دهید که رضایی پاسخ داد: با خانواده رفتم.",
+                 "قاضی پرسید: چه سالی وارد فرانسه شدید؟ که رضایی اعلام کرد: شهریور ۹۱ بود.",
+                 "وی گفت: امام فرمود: باید ایستاد.")
+    assert said == [("رییس دادگاه", "نحوه خروج خود را توضیح دهید"), ("علی رضایی", "با خانواده رفتم."),
+                    ("قاضی", "چه سالی وارد فرانسه شدید؟"), ("علی رضایی", "شهریور ۹۱ بود."),
+                    # Words that ask nothing keep a cue inside them: a quote within a quote.
+                    ("علی رضایی", "امام فرمود: باید ایستاد.")]
+
+
+def test_a_surname_two_people_share_is_the_one_mentioned_so_far() -> None:
+    said = _said("روح‌الله زم در دادگاه گفت: من حاضرم.", "زم گفت: روزنامه‌نگار هستم.",
+                 "نیما زم گفت: آمدنیوز را من ساختم.")
+    assert [speaker for speaker, _ in said] == ["روح‌الله زم", "روح‌الله زم", "نیما زم"]
+
+
+def test_a_title_ending_with_a_surname_is_that_persons_unless_held_relative_to_them() -> None:
+    said = _said("محمدجواد ظریف در نشست خبری گفت: ما آماده‌ایم.", "وزیر خارجه ظریف افزود: راه باز است.",
+                 "علی رضایی گفت: شکایت کرده‌ام.", "وکیل رضایی اعلام کرد: پرونده کامل است.",
+                 "وکیل ابراهیم اسلامی گفت: ما هم شکایت داریم.")
+    assert [speaker for speaker, _ in said] == [
+        "محمدجواد ظریف", "محمدجواد ظریف", "علی رضایی", "وکیل رضایی", "وکیل ابراهیم اسلامی"]
+    # An office with a title of its own before the surname is not the person named so.
+    said = _said("حسن روحانی گفت: دولت کار می‌کند.", "معاون اول رئیس‌جمهور روحانی افزود: بودجه آماده است.")
+    assert [speaker for speaker, _ in said] == ["حسن روحانی", "معاون اول رئیس‌جمهور روحانی"]
+
+
+def test_a_transcripts_office_is_not_the_next_turns_name() -> None:
+    said = _said("مقام معظم رهبری: «در حالت عادی اشکالی ندارد.» آیت الله سیستانی: «خمس دارد.»",
+                 "مقام معظم رهبری: «اگر از درآمد کسب باشد خمس دارد.»")
+    assert [speaker for speaker, _ in said] == ["مقام معظم رهبری", "سیستانی", "مقام معظم رهبری"]
+
+
 def test_the_rest_of_a_writers_text_is_the_writers() -> None:
     said = _said("امیر تیبون در هاآرتص نوشت: سفیر سخنرانی کرد.",
                  "به گزارش روز نو، در ادامه این مطلب آمده است: آن هشدار مهم بود.",
@@ -418,3 +458,11 @@ def test_a_name_has_letters_only() -> None:
     mention = subject("/ غفوری ")
     assert mention is not None
     assert mention.name == "غفوری"
+
+
+async def test_a_name_finds_its_person_before_an_office_ending_with_it(store: Store, ingestor: Ingestor,
+                                                                      ) -> None:
+    await _ingest(ingestor, "پرنس چارلز گفت: سفر به ایران را دوست دارم.",
+                  "سخنگوی پرنس چارلز گفت: برنامه‌ای برای سفر نیست.")
+    assert [s.name for s in await store.find_speakers("پرنس چارلز")] == ["چارلز"]
+    assert [s.name for s in await store.find_speakers("سخنگوی پرنس چارلز")] == ["سخنگوی پرنس چارلز"]

@@ -38,6 +38,7 @@ from storage.models import (
     SearchResults,
     Speaker,
     SpeakerCount,
+    SpeakerKind,
     Stats,
     StoredArticle,
     StoredQuote,
@@ -311,7 +312,8 @@ class Store:
             return []
         async with self._db.read() as conn:
             candidates = await speakers.containing(conn, key)
-            ranked = [(m, s) for s in candidates if (m := match(query, s.name, s.aliases)) is not None]
+            ranked = [(_as_named(m, s), s) for s in candidates
+                      if (m := match(query, s.name, s.aliases)) is not None]
             if not ranked:  # a full name the archive has only by its surname: ربیعی for علی ربیعی
                 return await speakers.bare_surnames_of(conn, query)
         best = min(m.value for m, _ in ranked)
@@ -329,6 +331,14 @@ class Store:
         """Speakers by how many quotes they have, most first, with every alias seen."""
         async with self._db.read() as conn:
             return await speakers.counts(conn, _bounded(limit, 0, 1000), _bounded(offset))
+
+
+def _as_named(found: Match, speaker: Speaker) -> Match:
+    """Only a person has a surname: an office ending with a name (``سخنگوی پرنس چارلز``)
+    holds it as words, and the person named so comes first."""
+    if found is Match.SURNAME and speaker.kind is not SpeakerKind.PERSON:
+        return Match.WORDS
+    return found
 
 
 class _LazyAnalyzer:

@@ -256,6 +256,32 @@ def _reported_text(paragraph: str, cue: _Cue, ends: tuple[int, ...], verb_next: 
     return text if len(text.split()) >= _MIN_REPORTED_WORDS else ""
 
 
+# The answer's subject after a question quoted in the same sentence: ``X پرسید: …؟ Y پاسخ
+# داد: …``, ``… توضیح دهید که متهم پاسخ داد: …``.
+_ANSWER = re.compile(r"(?:[؟?]\s*(?:که\s+)?|\sکه\s+)((?:[^\s:،,؛.؟?]+\s+){0,3}[^\s:،,؛.؟?]+)\s*$")
+_ANSWER_VERB = re.compile(r"(?:پاسخ|جواب)[\s\u200c]*(?:داد|می[\s\u200c]*دهد)")
+
+
+def _skip_space(text: str, at: int) -> int:
+    return len(text) - len(text[at:].lstrip()) if at < len(text) else at
+
+
+def _answer(paragraph: str, asked: _Cue, cue: _Cue) -> tuple[int, int] | None:
+    """Where a question quoted before ``cue`` in its sentence ends and the answer's subject
+    starts, when ``cue`` answers it (a dialogue reported in one sentence); else ``None``,
+    and ``cue`` is part of the quote before it (``گفت: امام فرمود: …``)."""
+    if asked.indirect or asked.label:
+        return None
+    question = _ASKED.match(paragraph, asked.start) is not None
+    found = _ANSWER.search(paragraph, asked.end, cue.start)
+    if found is None or not (question or _ANSWER_VERB.match(paragraph, cue.start)):
+        return None
+    after_mark = found.group()[:1] in "؟?"
+    if not (after_mark or question):
+        return None  # … که X پاسخ داد inside words that asked nothing: still their words
+    return found.start() + after_mark, found.start(1)
+
+
 def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str]]]:
     """Each cue's paragraph, and the cue, the start of its sentence, and its quote's text
     (for reported speech, the clause it reports); the cue's ``paragraph`` is where the
@@ -272,11 +298,16 @@ def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str
         ends = sentence_ends(paragraph)
         closing = _closing_quotes(paragraph)
         starts = [c.start if c.label else _sentence_start(c.start, ends, paragraph) for c in cues]
+        stops = list(starts)  # where the quote before each cue ends
+        for k in range(1, len(cues)):
+            opens_ke = paragraph.startswith("که ", _skip_space(paragraph, starts[k]))  # …؟ که متهم گفت:
+            if starts[k] < cues[k - 1].end or opens_ke:
+                stops[k], starts[k] = _answer(paragraph, cues[k - 1], cues[k]) or (stops[k], starts[k])
         kept = [k for k in range(len(cues))
                 if k == 0 or cues[k - 1].indirect or starts[k] >= cues[k - 1].end]
         for n, k in enumerate(kept):
             cue = cues[k]
-            stop = starts[kept[n + 1]] if n + 1 < len(kept) else len(paragraph)
+            stop = stops[kept[n + 1]] if n + 1 < len(kept) else len(paragraph)
             if cue.indirect:
                 # Not a second cue of one sentence (… پرسید که … و او معتقد بود که …): its
                 # subject is not where the sentence starts. Nor a question asked (پرسید که).

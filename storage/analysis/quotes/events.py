@@ -4,6 +4,7 @@ or office needs."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
@@ -33,6 +34,7 @@ class Event(NamedTuple):
     paragraph: int
     continues: bool = False  # the cue is افزود, ادامه داد: the speaker before goes on
     reported: bool = False  # گفت که …: the text is the reporter's account of what was said
+    label: bool = False  # ``NAME: «…»``: a transcript's or a ruling's speaker, no verb
 
 
 def events(paragraphs: Sequence[str]) -> list[Event]:
@@ -47,10 +49,12 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
             continue  # موضوع:, بیشتر بخوانید: a label, not a speaker
         if mention is None and before.rstrip().endswith(("؟", "?")):
             mention = Mention(Kind.ANAPHOR)  # … چیست؟ گفت: a question with no subject before it
-        found = cues.setdefault((index, start), [])
+        # An answer's subject starts inside its sentence (``…؟ زم پاسخ داد:``): the event
+        # keeps the sentence's place in article order.
+        found = cues.setdefault((index, _sentence_of(paragraphs[index], start)), [])
         if not cue.label and (said := _having_said(paragraphs[index], start, cue.start)) is not None:
             found.append(Event(True, mention, said, index, reported=True))
-        found.append(Event(True, mention, text, cue.paragraph, cue.continues, cue.indirect))
+        found.append(Event(True, mention, text, cue.paragraph, cue.continues, cue.indirect, cue.label))
         if cue.paragraph != index:
             quoted.setdefault(cue.paragraph, []).append((0, len(paragraphs[cue.paragraph])))
         elif text and not cue.indirect:  # reported speech is the reporter's: narration goes on
@@ -83,6 +87,13 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
             break
     events += [event for rest in cues.values() for event in rest]  # none should be left
     return events
+
+
+def _sentence_of(paragraph: str, at: int) -> int:
+    if not at:
+        return 0
+    ends = sentence_ends(paragraph)
+    return ends[bisect.bisect_right(ends, at) - 1] if ends and ends[0] <= at else 0
 
 
 # ``X با بیان اینکه …، گفت:``: what X said before the cue, in the reporter's words.

@@ -48,6 +48,12 @@ OFFICE_NAMES = (
     ("رئیس قوه قضاییه", "رئیس قوه قضائیه", "رئیس دستگاه قضا"),
     ("سخنگوی دولت", "سخنگوی هیئت دولت", "سخنگوی هیات دولت"),
 )
+# Titles held relative to a person: followed by a name, they name someone else (وکیل
+# ابراهیم اسلامی is his lawyer, سخنگوی پرنس چارلز the prince's spokesman).
+RELATIONAL_HEADS = heads(
+    "وکیل وکلای سخنگو سخنگوی همسر فرزند فرزندان پسر دختر پدر مادر برادر خواهر مشاور دستیار"
+    " معاون نماینده جانشین منشی محافظ پزشک مدیربرنامه"
+)
 # Plural titles name several people (or anyone): they speak, but are nobody's alias.
 PLURAL_TITLES = heads("فرمانداران نمایندگان معاونان وزرای روسای رؤسای مدیران اعضای مراجع")
 # What a surname made of an office or a word ends with, after a ZWNJ (قاضی‌زاده, امام‌پور).

@@ -26,6 +26,7 @@ from storage.analysis.quotes.lexicon import (
     MEDIA_PHRASES,
     ORG_HEADS,
     PLACES,
+    RELATIONAL_HEADS,
     SURNAME_ENDS,
     TITLE_HEADS,
     heads,
@@ -66,7 +67,7 @@ _STOPS = heads(
     " بامداد هم نیز همچنین هم‌چنین که را درباره برای تا چون اما ولی هنگام وقتی پیرامون یکی"
     " نسبت بر خطاب ضمنا ضمناً سپس همزمان هم‌زمان اکنون هم‌اکنون شنبه یکشنبه دوشنبه"
     " سه‌شنبه چهارشنبه پنجشنبه پنج‌شنبه جمعه بدون طبق براساس بنابر علاوه درخصوص درمورد علیرغم"
-    " برخلاف"
+    " برخلاف دوباره مجددا مجدداً بار"
     " دربارهٔ دراین‌باره دراینباره دراین"  # glued: ``NAME دراین‌باره گفت:``
 )
 _ALSO = heads("نیز هم")
@@ -421,7 +422,7 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
     if head in TITLE_HEADS and not (honoured and len(words) == 1) and not (org_word or surname):
         words = _office_words(words)
         at = _trailing_name(words)
-        if at is not None:
+        if at is not None and not (at == 1 and head in RELATIONAL_HEADS):
             return Mention(Kind.NAME, name=" ".join(words[at:]), title=" ".join(words[:at]))
         return Mention(Kind.TITLE, title=" ".join(words))
     if _body(words):

@@ -107,7 +107,7 @@ def press_office(paragraphs: Sequence[str]) -> str | None:
 _PRESIDING = re.compile(
     rf"به\s+ریاست\s+قاضی\s+([^\s،,.؛:]+(?:[\s{ZWNJ}]+[^\s،,.؛:]+){{0,2}}?)"
     r"(?=\s*(?:[،,.؛:]|$|\s(?:در|برگزار|آغاز|تشکیل|و)(?:\s|$|[،,.؛])))")
-JUDGE_TITLES = ("قاضی", "رئیس دادگاه")
+JUDGE_TITLES = ("قاضی", "رئیس دادگاه", "رئیس محکمه")
 
 
 def presiding_judges(paragraphs: Sequence[str]) -> list[str]:

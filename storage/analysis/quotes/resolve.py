@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from storage.analysis.quotes.events import MAX_QUOTES
 from storage.analysis.quotes.events import events as article_events
-from storage.analysis.quotes.lexicon import PLURAL_TITLES, is_common_word, is_family_part, is_given_name
+from storage.analysis.quotes.lexicon import is_common_word, is_family_part, is_given_name
 from storage.analysis.quotes.match import (
     conjuncts,
     heads_body,
@@ -50,6 +50,7 @@ from storage.analysis.quotes.narration import (
     presiding_judges,
     press_office,
 )
+from storage.analysis.quotes.titles import ends_with, is_judge, names_apart, of_someone, plural, relative_to
 from storage.models import Quote, QuoteKind, Speaker, SpeakerKind
 from storage.text.letters import ZWNJ
 
@@ -127,6 +128,14 @@ class _People:
         found = {e.root() for e in self.by_key.get(speaker_key(name), ())}
         return found.pop() if len(found) == 1 else None
 
+    def met(self, name: str) -> _Entity | None:
+        """The one person ``name`` names, or, when it fits several (two brothers by their
+        surname), the one of them the article has mentioned so far."""
+        found = {e.root() for e in self.by_key.get(speaker_key(name), ())}
+        if len(found) > 1:
+            found = {e for e in found if e.order >= 0}
+        return found.pop() if len(found) == 1 else None
+
     def glued(self, token: str) -> _Entity | None:
         """A person whose surname ends ``token`` (``استمونسان``: a heading written onto it)."""
         key = speaker_key(token)
@@ -164,6 +173,7 @@ class _Resolver:
         self.pending: list[_Entity] = []  # وی before anyone is named
         # Each mention's entity, and whether the mention introduced it.
         self.mentions: list[tuple[_Entity, bool]] = []
+        self.labels: set[int] = set()  # the mentions that are a transcript's labels
         for mention in mentions:  # the names the article gives with evidence, first
             if mention is not None and mention.kind is Kind.NAME and (
                     mention.evidence == STRONG or (mention.evidence == WEAK and " " in (mention.name or ""))):
@@ -203,7 +213,7 @@ class _Resolver:
                 break
 
     def resolve(self, mention: Mention | None, quoted: bool = True,
-                continues: bool = False) -> _Entity | None:
+                continues: bool = False, label: bool = False) -> _Entity | None:
         """The entity ``mention`` names; ``continues`` when its cue says the speaker goes on
         (``افزود``, ``ادامه داد``)."""
         if mention is None:
@@ -230,6 +240,8 @@ class _Resolver:
         introduced = len(self.entities) > known or (entity.order < 0 and entity.kind is Kind.NAME)
         if introduced:
             entity.order = len(self.mentions)
+        if label:
+            self.labels.add(len(self.mentions))
         self.mentions.append((entity, introduced))
         entity.quoted |= quoted
         if quoted:
@@ -265,7 +277,7 @@ class _Resolver:
         name = mention.name or ""
         if mention.evidence == STRONG:
             return self._person(name)
-        found = self.people.find(name) or self.people.find(name.split()[0])
+        found = self.people.met(name) or self.people.find(name.split()[0])
         if found is None and quoted and " " not in name:  # a cue's subject, not narration
             found = self.people.first_part(name)
         if not quoted and found is None:
@@ -348,7 +360,8 @@ class _Resolver:
         title: news names a speaker, then refers to them by office."""
         last = self.last.root() if self.last is not None else None
         if (last is None or last.kind is not Kind.NAME or not last.name or not last.quoted
-                or not all(related_titles(held, title) for held in last.titles) or _plural([title])):
+                or not all(related_titles(held, title) for held in last.titles) or plural([title])
+                or relative_to(title, last.name) or names_apart(title, last.name, last.aliases)):
             return None
         # Named right after an office of its own (the lede's title, then the name): that
         # office is theirs, and this one someone else's.
@@ -397,7 +410,8 @@ class _Resolver:
     def _holder(self, titles: list[str]) -> _Entity | None:
         """The named person who holds one of ``titles`` (apposition elsewhere, a title
         ending with their name), if exactly one does."""
-        holders = [p for p in self._named_people() if any(p.holds(t) or _ends_with(t, p) for t in titles)]
+        holders = [p for p in self._named_people()
+                   if any(p.holds(t) or ends_with(t, p.name, p.aliases) for t in titles)]
         return holders[0] if len(holders) == 1 else None
 
     def _sole_untitled(self, titles: list[str]) -> _Entity | None:
@@ -421,25 +435,38 @@ class _Resolver:
         after = first + 1  # past the office's own mentions in that sentence (با بیان اینکه …، گفت:)
         while after < len(self.mentions) and self.mentions[after][0] is entity:
             after += 1
-        if after < len(self.mentions):
+        if after < len(self.mentions) and after not in self.labels:  # a transcript's turn: its own
             other, new = self.mentions[after]
             other = other.root()
             if new and other.name is not None and other.kind is Kind.NAME and not other.own_titles:
                 return other
         return None
 
+    def _labelled(self, entity: _Entity) -> bool:
+        """Whether every mention of ``entity`` is a transcript's label: a turn names its
+        speaker as the transcript knows them, and no one else is meant."""
+        own = [i for i, (e, _) in enumerate(self.mentions) if e is entity]
+        return bool(own) and all(i in self.labels for i in own)
+
     def bind_titles(self) -> None:
         """An office mentioned without a name is the named person who holds it, the
         person named right after it, or the one untitled person the article names."""
         for entity in self.entities:
-            if entity.into is not None or entity.kind is not Kind.TITLE or _plural(entity.titles):
+            if entity.into is not None or entity.kind is not Kind.TITLE or plural(entity.titles):
                 continue
             owner = self._holder(entity.titles)
-            if owner is None and (owner := self._named_next(entity)) is not None:
+            people = self._named_people()
+            relative = any(of_someone(t) or relative_to(t, p.name) for t in entity.titles for p in people)
+            if owner is None and not relative and (owner := self._named_next(entity)) is not None:
                 for title in entity.titles:  # the lede's title is as good as apposition
                     owner.add_title(title, own=True)
-            if owner is None and entity.quoted and not entity.other:
+            if (owner is None and entity.quoted and not entity.other and not is_judge(entity.titles)
+                    and not self._labelled(entity)):
+                # (A court's judge is named as presiding, or not at all: the one person a
+                # trial report names is the accused.)
                 owner = self._press_head(entity) or self._sole_untitled(entity.titles)
+            if owner is not None and _someone_elses(entity.titles, owner):
+                owner = None  # his lawyer, his first deputy: someone else, named or not
             if owner is not None and owner is not entity:
                 for title in entity.titles:
                     owner.add_title(title)
@@ -463,20 +490,8 @@ class _Resolver:
             owner.add_title(title)
 
 
-def _plural(titles: list[str]) -> bool:
-    return any(head_of(t.split()[0]) in PLURAL_TITLES for t in titles if t)
-
-
-def _ends_with(title: str, person: _Entity) -> bool:
-    """Whether ``title`` ends with the person's name or a surname the article gave
-    (``رئیس‌جمهور حسن روحانی``: a title and a name with no comma between); not with a
-    surname alone, which may be whose the office is (``وکیل نجفی``: نجفی's lawyer)."""
-    if person.name is None:
-        return False
-    names = {speaker_key(person.name)}
-    names |= {speaker_key(a) for a in person.aliases if is_surname(a, person.name)}
-    words = words_of(title)
-    return any("".join(words[-k:]) in names for k in range(1, min(len(words), 4)))
+def _someone_elses(titles: list[str], person: _Entity) -> bool:
+    return any(relative_to(t, person.name) or names_apart(t, person.name, person.aliases) for t in titles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,7 +507,7 @@ def extract(paragraphs: Sequence[str], kicker: str | None = None) -> Attribution
                          presiding_judges(paragraphs))
     found: list[tuple[_Entity, Quote]] = []
     for event in events:
-        entity = resolver.resolve(event.mention, quoted=event.cue, continues=event.continues)
+        entity = resolver.resolve(event.mention, event.cue, event.continues, event.label)
         if event.cue and entity is not None and event.text and len(found) < MAX_QUOTES:
             kind = QuoteKind.REPORTED if event.reported else QuoteKind.DIRECT
             found.append((entity, Quote("", event.text, event.paragraph, kind)))
