@@ -59,6 +59,10 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("واشنگتن تایمز ", "org", "واشنگتن تایمز", None, STRONG),
         ("یک منبع پارلمانی ", "anonymous", "یک منبع پارلمانی", None, STRONG),
         ("یکی از شهروندان ", "anonymous", "یکی از شهروندان", None, STRONG),
+        ("یک منبع نزدیک به سپاه پاسداران که نخواست نامش فاش شود ", "anonymous",
+         "یک منبع نزدیک به سپاه پاسداران", None, STRONG),
+        # A capital speaks for its government.
+        ("بروکسل در یکی از بندهای بیانیه ", "org", "بروکسل", None, STRONG),
         # A comma listing an office's or a body's fields is inside its name, not apposition.
         ("وزیر بهداشت، درمان و آموزش پزشکی ", "title", None, "وزیر بهداشت، درمان و آموزش پزشکی", STRONG),
         ("سازمان صنعت، معدن و تجارت استان ", "org", "سازمان صنعت، معدن و تجارت استان", None, STRONG),

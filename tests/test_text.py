@@ -122,6 +122,21 @@ def test_lines_are_kept(normalizer: TextNormalizer) -> None:
     assert normalizer.normalize_lines(lines) == [f"اطلاع{Z}رسانی دقیق", f"سازمان{Z}ها", "بهار"]
 
 
+def test_straight_quotes_pair_across_lines(normalizer: TextNormalizer) -> None:
+    """Copy split after each full stop carries a quotation's close to the next line: the
+    marks pair as the sentences do, not line by line."""
+    lines = ['وی گفت: "ایران دارو صادر می‌کند.',
+             'ایران دارو صادر می‌کند. "وی همچنین گفت: "شهروندان اخبار را دنبال می‌کنند.',
+             '"کاخ سفید را تشویق کرده است. این مقام همچنین گفت: "یکی از پیامدها این است.',
+             '"ما آماده‌ایم" گفت و "رفت" و آمد.']
+    assert normalizer.normalize_lines(lines) == [
+        "وی گفت: «ایران دارو صادر می‌کند.",
+        "ایران دارو صادر می‌کند.» وی همچنین گفت: «شهروندان اخبار را دنبال می‌کنند.",
+        "» کاخ سفید را تشویق کرده است. این مقام همچنین گفت: «یکی از پیامدها این است.",
+        "«ما آماده‌ایم» گفت و «رفت» و آمد.",
+    ]
+
+
 def test_normalize_is_idempotent(normalizer: TextNormalizer) -> None:
     text = "به گزارش خبرنگار مهر، اطلاعرسانی در سازمانها ساعت 10:30 در www.x.ir انجام شد."
     once = normalizer.normalize(text)

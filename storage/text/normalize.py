@@ -206,6 +206,39 @@ class _FastHazm(Normalizer):
         return super().decrease_repeated_chars(text) if self._tripled.search(text) else text
 
 
+_SENTENCE_END = re.compile(r"[.!؟?…]\s*$")
+
+
+def _pair_straight_quotes(text: str) -> str:
+    """Straight quotes as «…», paired across lines: copy split after each full stop
+    carries a quotation's close to the next sentence's start (``… گفت: "…`` then ``"کاخ
+    سفید … گفت: "…``), where pairing them line by line, as hazm does, would turn the
+    close and the next opening into a pair. A mark at a sentence's start closes the open
+    quotation left open on the line before when the line has a mark too many or its next
+    mark opens a quotation after a colon; anywhere else marks alternate."""
+    if '"' not in text:
+        return text
+    lines = []
+    left_open = False
+    for line in text.split("\n"):
+        parts = line.split('"')
+        out = [parts[0]]
+        unpaired = len(parts) % 2 == 0  # an odd number of marks
+        for k in range(1, len(parts)):
+            so_far = "".join(out)
+            starts = not so_far.strip() or _SENTENCE_END.search(so_far) is not None
+            next_opens = k + 1 < len(parts) and parts[k].rstrip().endswith(":")
+            if left_open and (k > 1 or (starts and (unpaired or next_opens))):
+                mark, left_open = "»", False
+            elif starts and next_opens:
+                mark = "»"  # the close of a quotation opened before, not an opening
+            else:
+                mark, left_open = "«", True
+            out += [mark, parts[k]]
+        lines.append("".join(out))
+    return "\n".join(lines)
+
+
 class TextNormalizer:
     """hazm's Normalizer plus the repairs press copy needs. Build once and share.
 
@@ -228,7 +261,7 @@ class TextNormalizer:
 
     def normalize(self, text: str) -> str:
         """Normalize display text; line breaks are kept, one output line per input line."""
-        text = unify_characters(text)
+        text = _pair_straight_quotes(unify_characters(text))
         spans: list[str] = []
 
         def shield(m: re.Match[str]) -> str:

@@ -268,7 +268,9 @@ def noun_phrase(tokens: list[str]) -> tuple[list[str], int, int]:
         head = head_of(token)
         located = (head == "در" and words and head_of(words[0]) in LOCATED_HEADS
                    and i + 1 < len(tokens) and head_of(tokens[i + 1]) in PLACES)
-        stop = ((head in _STOPS and not located and not in_office_idiom(tokens, i))
+        # یک منبع نزدیک به سپاه: whom an anonymous source is close to is part of it.
+        close_to = head == "به" and words and fold_word(words[-1]) == "نزدیک" and _anonymous(words)
+        stop = ((head in _STOPS and not located and not close_to and not in_office_idiom(tokens, i))
                 or fold_word(token) in _WHOLE_STOPS or glued_in(token))
         if stop or len(words) > MAX_TITLE_WORDS:
             return words, i, quoted
@@ -413,7 +415,7 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
     if quoted:
         return _quoted_name(words, quoted)
     if _anonymous(words):
-        return Mention(Kind.ANONYMOUS, name=" ".join(words[:MAX_NAME_WORDS + 1]))
+        return Mention(Kind.ANONYMOUS, name=" ".join(_office_words(words)))
     words, honoured = _strip_honorifics(words)
     head = head_of(words[0])
     # روزنامه heads a title only as the first part of روزنامه‌نگار; قاضی‌زاده is a surname.
