@@ -61,6 +61,8 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("یکی از شهروندان ", "anonymous", "یکی از شهروندان", None, STRONG),
         ("یک منبع نزدیک به سپاه پاسداران که نخواست نامش فاش شود ", "anonymous",
          "یک منبع نزدیک به سپاه پاسداران", None, STRONG),
+        # A name has its given name first: one after a surname starts the rest of the sentence.
+        ("پناهیان انصاف در سیاست و علم را ", "name", "پناهیان", None, STRONG),
         # A capital speaks for its government.
         ("بروکسل در یکی از بندهای بیانیه ", "org", "بروکسل", None, STRONG),
         # A comma listing an office's or a body's fields is inside its name, not apposition.
@@ -238,6 +240,17 @@ def test_a_title_ending_with_a_surname_is_that_persons_unless_held_relative_to_t
     # An office with a title of its own before the surname is not the person named so.
     said = _said("حسن روحانی گفت: دولت کار می‌کند.", "معاون اول رئیس‌جمهور روحانی افزود: بودجه آماده است.")
     assert [speaker for speaker, _ in said] == ["حسن روحانی", "معاون اول رئیس‌جمهور روحانی"]
+
+
+def test_narration_that_ran_into_its_object_names_nobody() -> None:
+    said = _said("ترامپ کریس مورفی سناتور دمکرات را به نقض قانون متهم کرد.",
+                 "مورفی نوشته است: دیدار لازم بود.")
+    assert said == [("مورفی", "دیدار لازم بود.")]
+
+
+def test_what_someone_will_say_is_no_cue() -> None:
+    said = _said("علی رضایی گفت: به او خواهم گفت که ایران نباید چنین کند.")
+    assert said == [("علی رضایی", "به او خواهم گفت که ایران نباید چنین کند.")]
 
 
 def test_a_transcripts_office_is_not_the_next_turns_name() -> None:

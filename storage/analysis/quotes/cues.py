@@ -150,6 +150,8 @@ def _cues(paragraph: str, index: int) -> list[_Cue]:
         if verb is None or (verb.group("ke") and trigger.group() != "«"):
             continue
         start = verb.start()
+        if _FUTURE.search(paragraph, max(0, start - 12), start):
+            continue  # خواهم گفت که …: what someone will say is no report of what was said
         comma = trigger.group() == "،"
         if cues and cues[-1].start == start:  # گفت که «…»: the quotation, not reported speech
             cues.pop()
@@ -168,6 +170,7 @@ def _cues(paragraph: str, index: int) -> list[_Cue]:
 
 
 _MISPLACED_CLOSE = re.compile(r"\s*»")
+_FUTURE = re.compile(rf"(?<![\w{ZWNJ}])ن?خواه(?:م|ی|د|یم|ید|ند)\s+$")
 _SENTENCE_END = re.compile(r"[.!؟?]")
 
 

@@ -346,8 +346,15 @@ def _name_words(words: list[str], given: bool) -> list[str]:
                         and (i > 0 or is_family_name(after or "")))
         if not (name_like(word) or (i == 0 and given) or surname_next):
             break
+        if i and _given_after_family(name[-1], word) and not before_surname:
+            break  # پناهیان انصاف در سیاست …: a name has its given name first
         name.append(word)
     return name
+
+
+def _given_after_family(previous: str, word: str) -> bool:
+    return (is_given_name(word) and not is_family_name(word) and is_family_name(previous)
+            and not is_given_name(previous))
 
 
 # Places named for a person: the name after them is the place's, not the speaker's.
@@ -378,7 +385,7 @@ def _anonymous(words: list[str]) -> bool:
 # Words no office's name holds: where a title ran on into what the sentence says
 # (سخنگوی وزارت بهداشت آخرین آمار … را اعلام کرد, رئیس‌جمهور اقدامات انجام‌شده را …).
 _RUN_ON = heads("آخرین اولین نخستین تازه‌ترین جدیدترین بسیار لزوم ضرورت تسریع خواستار گزارش آمار"
-                " اقدامات نرخ")
+                " اقدامات نرخ ویروس")
 _RUN_ON_ENDS = (" شده", " گرفته", "شده")  # participles: انجام‌شده, انجام‌گرفته
 _NUMBERED = heads("اصل ماده بند شعبه منطقه ناحیه دوره مجلس")
 
@@ -506,7 +513,7 @@ def subject(text: str) -> Mention | None:
         return Mention(Kind.ANONYMOUS, name=" ".join(["یکی", "از", *words[:MAX_NAME_WORDS]]))
     words, used, quoted = noun_phrase(tokens)
     if used < len(tokens) and head_of(tokens[used]) == "را":
-        words = _before_object(words)
+        words = before_object(words)
     elif used < len(tokens) and head_of(tokens[used]) == "که":
         words = before_predicate(words) or words  # X تاکید کرد که … و گفت: a clause reported first
     mention = classify(words, quoted)
@@ -541,7 +548,7 @@ def before_predicate(words: list[str]) -> list[str] | None:
     return words[: verb - 1 if verb and fold_word(words[verb - 1]) in PREVERB_WORDS else verb]
 
 
-def _before_object(words: list[str]) -> list[str]:
+def before_object(words: list[str]) -> list[str]:
     """The subject of ``words`` that ran on into the object before ``را``: an office of a
     place is the office and its place (``فرماندار رودسر قطعی برق را`` → فرماندار رودسر)."""
     office = next((i for i, w in enumerate(words[:MAX_NAME_WORDS + 1]) if head_of(w) in _PLACE_OFFICES), None)

@@ -16,6 +16,7 @@ from storage.analysis.quotes.mentions import (
     Kind,
     Mention,
     anaphor_at,
+    before_object,
     before_predicate,
     classify,
     head_of,
@@ -46,11 +47,16 @@ def narration_subject(sentence: str) -> Mention | None:
     if not tokens or anaphor_at(tokens):
         return None
     words, used, quoted = noun_phrase(tokens)
+    words_before = words
     before_verb = before_predicate(words)
     if before_verb is not None:  # it ran into the predicate: X سخنگوی دولت اعلام کرد، …
         words = before_verb
     elif used >= len(tokens):
         return None  # nothing closed the phrase
+    elif head_of(tokens[used]) == "را" and (words := before_object(words)) == words_before:
+        # It ran into the object (ترامپ کریس مورفی سناتور دمکرات را … متهم کرد): only an
+        # office of a place is known to end where its place does.
+        return None
     mention = classify(words, quoted)
     if mention is not None and used < len(tokens) and tokens[used - 1] in COMMAS:
         mention = with_apposition(mention, tokens[used:])
