@@ -63,6 +63,7 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
          "یک منبع نزدیک به سپاه پاسداران", None, STRONG),
         # A name has its given name first: one after a surname starts the rest of the sentence.
         ("پناهیان انصاف در سیاست و علم را ", "name", "پناهیان", None, STRONG),
+        ("سردار سید محمود میرفیضی ", "name", "سید محمود میرفیضی", None, STRONG),
         # A capital speaks for its government.
         ("بروکسل در یکی از بندهای بیانیه ", "org", "بروکسل", None, STRONG),
         # A comma listing an office's or a body's fields is inside its name, not apposition.
@@ -246,6 +247,13 @@ def test_narration_that_ran_into_its_object_names_nobody() -> None:
     said = _said("ترامپ کریس مورفی سناتور دمکرات را به نقض قانون متهم کرد.",
                  "مورفی نوشته است: دیدار لازم بود.")
     assert said == [("مورفی", "دیدار لازم بود.")]
+
+
+def test_an_opinion_credited_to_someone_is_their_reported_speech() -> None:
+    said = _said("جلال العبادی تحلیلگر مسائل امنیتی گفت: اردن به سمت مقابله نمی‌رود.",
+                 "به عقیده العبادی، پادشاه اردن برگه فشار قدرتمندی در دست دارد."
+                 " وی می‌افزاید: امنیت منطقه وابسته است.")
+    assert [speaker for speaker, _ in said] == ["جلال العبادی"] * 3
 
 
 def test_what_someone_will_say_is_no_cue() -> None:

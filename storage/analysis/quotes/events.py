@@ -100,7 +100,11 @@ def _sentence_of(paragraph: str, at: int) -> int:
 _HAVING_SAID = re.compile(
     rf"با\s+(?:بیان|اشاره\s+به|تاکید\s+بر|تأکید\s+بر|اعلام)\s+(?:این[\s{ZWNJ}]*که|اینکه|آنکه|آن[\s{ZWNJ}]*که)\s+")
 # ``به گفته X، …``: the rest of the sentence is what X said.
-_ACCORDING_TO = re.compile(r"(?:^|(?<=[\s،,]))به\s+گفته\s+(?P<who>[^،,.؛:«»]{2,80}?)\s*[،,]\s*")
+_ACCORDING_TO = re.compile(
+    r"(?:^|(?<=[\s،,]))(?:به\s+(?:گفته|عقیده|اعتقاد|باور|زعم)|از\s+(?:نگاه|دیدگاه))\s+"
+    r"(?P<who>[^،,.؛:«»]{2,80}?)\s*[،,]\s*")
+# The cheap test before the pattern: a word every such opening has.
+_ACCORDING_WORDS = re.compile("گفته|عقیده|اعتقاد|باور|زعم|نگاه|دیدگاه")
 _MIN_WORDS = 3
 
 
@@ -115,10 +119,10 @@ def _having_said(paragraph: str, start: int, verb: int) -> str | None:
 
 
 def _according_to(paragraphs: Sequence[str]) -> Iterator[tuple[int, int, Event]]:
-    """Sentences opening ``به گفته X،``: the speaker X, and the rest of the sentence as what
-    X said (reported)."""
+    """Sentences opening ``به گفته X،`` (``به عقیده X،``, ``از نگاه X،``): the speaker X, and
+    the rest of the sentence as what X said (reported)."""
     for index, paragraph in enumerate(paragraphs):
-        if "گفته" not in paragraph:
+        if not _ACCORDING_WORDS.search(paragraph):
             continue  # the cheap test first
         starts = (0, *sentence_ends(paragraph))
         for start, end in zip(starts, (*starts[1:], len(paragraph)), strict=True):

@@ -346,7 +346,7 @@ def _name_words(words: list[str], given: bool) -> list[str]:
                         and (i > 0 or is_family_name(after or "")))
         if not (name_like(word) or (i == 0 and given) or surname_next):
             break
-        if i and _given_after_family(name[-1], word) and not before_surname:
+        if i == 1 and _given_after_family(name[0], word) and not before_surname:
             break  # پناهیان انصاف در سیاست …: a name has its given name first
         name.append(word)
     return name
@@ -354,7 +354,11 @@ def _name_words(words: list[str], given: bool) -> list[str]:
 
 def _given_after_family(previous: str, word: str) -> bool:
     return (is_given_name(word) and not is_family_name(word) and is_family_name(previous)
-            and not is_given_name(previous))
+            and not is_given_name(previous) and head_of(previous) not in _BEFORE_GIVEN)
+
+
+# Listed as surnames, but open a name before its given name: سید محمود میرفیضی.
+_BEFORE_GIVEN = heads("سید سیده میر میرزا حاج حاجی شیخ ملا آقا")
 
 
 # Places named for a person: the name after them is the place's, not the speaker's.
