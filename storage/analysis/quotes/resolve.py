@@ -442,6 +442,12 @@ class _Resolver:
                 return other
         return None
 
+    def _relative(self, titles: list[str]) -> bool:
+        """Whether one of ``titles`` is held relative to someone (``وکیل ابراهیم اسلامی``,
+        ``سخنگوی پرنس چارلز``): named or not, that person is not its holder."""
+        return any(of_someone(t) for t in titles) or any(
+            relative_to(t, p.name) for t in titles for p in self._named_people())
+
     def _labelled(self, entity: _Entity) -> bool:
         """Whether every mention of ``entity`` is a transcript's label: a turn names its
         speaker as the transcript knows them, and no one else is meant."""
@@ -455,9 +461,7 @@ class _Resolver:
             if entity.into is not None or entity.kind is not Kind.TITLE or plural(entity.titles):
                 continue
             owner = self._holder(entity.titles)
-            people = self._named_people()
-            relative = any(of_someone(t) or relative_to(t, p.name) for t in entity.titles for p in people)
-            if owner is None and not relative and (owner := self._named_next(entity)) is not None:
+            if owner is None and not self._relative(entity.titles) and (owner := self._named_next(entity)):
                 for title in entity.titles:  # the lede's title is as good as apposition
                     owner.add_title(title, own=True)
             if (owner is None and entity.quoted and not entity.other and not is_judge(entity.titles)
