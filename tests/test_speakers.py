@@ -64,6 +64,16 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         # A name has its given name first: one after a surname starts the rest of the sentence.
         ("پناهیان انصاف در سیاست و علم را ", "name", "پناهیان", None, STRONG),
         ("سردار سید محمود میرفیضی ", "name", "سید محمود میرفیضی", None, STRONG),
+        # Plural nouns, everyday words and discourse words are nobody; a surname may end in ها.
+        ("راهکار‌هایی ", None, None, None, None),
+        ("آقایان ", None, None, None, None),
+        ("احتمال پیروزی اصولگرایان ", "name", "احتمال پیروزی اصولگرایان", None, NONE),
+        ("بهتاش صناعی‌ها ", "name", "بهتاش صناعی‌ها", None, STRONG),
+        ("فریبرز صدیقی ارفعی ", "name", "فریبرز صدیقی ارفعی", None, STRONG),
+        ("نهایتا محسن هاشمی ", "name", "محسن هاشمی", None, STRONG),
+        ("سعید هاشمی نظری دکترای تخصصی ", "name", "سعید هاشمی نظری", "دکترای تخصصی", STRONG),
+        ("دستیار اجتماعی رئیس‌جمهور ", "title", None, "دستیار اجتماعی رئیس‌جمهور", STRONG),
+        ("یدیعوت آحارونوت ", "org", "یدیعوت آحارونوت", None, STRONG),
         # A capital speaks for its government.
         ("بروکسل در یکی از بندهای بیانیه ", "org", "بروکسل", None, STRONG),
         # A comma listing an office's or a body's fields is inside its name, not apposition.

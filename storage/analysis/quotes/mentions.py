@@ -33,6 +33,7 @@ from storage.analysis.quotes.lexicon import (
     is_common_given,
     is_common_word,
     is_family_name,
+    is_frequent_word,
     is_given_name,
     is_inflected_word,
     known_word,
@@ -84,7 +85,8 @@ _ADJUNCT_OPENERS = heads(
     "در با به پس بعد قبل پیش طی ضمن از همچنین هم‌چنین سپس اما ولی همزمان هم‌زمان علاوه"
     " درباره وقتی هنگامی زمانی اگر اگرچه چون"
 )
-_DISCOURSE = heads("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً البته")
+_DISCOURSE = heads("همچنین هم‌چنین سپس اما ولی و نیز بنابراین لذا ضمنا ضمناً البته نهایتا نهایتاً"
+                   " سرانجام بالاخره متعاقبا متعاقباً بازهم")
 # Openers that need no comma after them: در ادامه وزیر گفت, در پایان وی افزود.
 _OPENING_PHRASES = _Phrases.of(
     "در ادامه", "در پایان", "در ابتدا", "در همین حال", "در همین راستا", "در این راستا",
@@ -102,7 +104,7 @@ _WHOLE_OPENERS = _Phrases.of(
 # Words that cannot open a speaker's name.
 _NOT_NAMES = heads(
     "این آن آنها آنان همه برخی بسیاری گزارش اطلاعیه بیانیه متن نامه پیام خبر مردم منابع منبع"
-    " یک یکی هر چه کسی کسانی ما من شما هیچ چندی"
+    " یک یکی هر چه کسی کسانی ما من شما هیچ چندی آقایان خانم‌ها"
     " کرونا کووید ویروس"  # news words hazm's lexicon is older than
 )
 _PLURALS = heads("منابع مقامات مسئولان مسئولین افراد اعضا کارشناسان")
@@ -450,6 +452,9 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
     name = _name_words(words[:split], given or honoured or explicit)
     if not name or (len(name) < split and split < len(words)):
         return None  # a name cut short before its title is no name: a clause
+    plural = any(fold_word(w).endswith(_PLURAL_ENDS) for w in name)
+    if plural and not (given or honoured or explicit or split < len(words)):
+        return None  # راهکار‌هایی, ترکش‌های: plural nouns, nobody's name
     title = " ".join(words[split:]) if len(name) == split else ""
     alone = len(name) == 1 and not (honoured or explicit or title)
     only_given = given and (is_common_given(name[0]) or not is_family_name(name[0]))
@@ -458,9 +463,11 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
         # alone is someone the article names in full elsewhere, or nobody to look up.
         evidence = NONE
     elif (len(name) > 1 and not (given or honoured or explicit or title) and is_common_word(name[0], _COUNTED)
-          and all(known_word(w) for w in name[1:])):
-        # ممنوعیت قانونی: everyday words, though قانونی is listed as a surname; a compound
-        # surname that opens with one (شاه محمدی) is found by its full name in the article.
+          and (all(known_word(w) for w in name[1:])
+               or (is_frequent_word(name[0]) and not is_family_name(name[0])))):
+        # ممنوعیت قانونی, احتمال پیروزی اصولگرایان: everyday words, though a later one is
+        # listed as a surname; a compound surname that opens with one (شاه محمدی) is found
+        # by its full name in the article.
         evidence = NONE
     elif given or honoured or explicit or title or any(is_family_name(w) for w in name):
         evidence = STRONG
@@ -473,6 +480,10 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
             common = is_common_word(name[0]) and is_common_word(name[1])
         evidence = NONE if common else WEAK
     return Mention(Kind.NAME, name=" ".join(name), title=title or None, evidence=evidence)
+
+
+# A plural written apart from its noun (fold_word makes the ZWNJ a space).
+_PLURAL_ENDS = (" ها", " های", " هایی", " هایش", " هایشان")
 
 
 def _everyday(word: str) -> bool:
