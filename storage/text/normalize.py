@@ -213,9 +213,9 @@ def _pair_straight_quotes(text: str) -> str:
     """Straight quotes as «…», paired across lines: copy split after each full stop
     carries a quotation's close to the next sentence's start (``… گفت: "…`` then ``"کاخ
     سفید … گفت: "…``), where pairing them line by line, as hazm does, would turn the
-    close and the next opening into a pair. A mark at a sentence's start closes the open
-    quotation left open on the line before when the line has a mark too many or its next
-    mark opens a quotation after a colon; anywhere else marks alternate."""
+    close and the next opening into a pair. So a mark at a sentence's start is a close
+    when the line before left a quotation open and this line has a mark too many, or when
+    the line's next mark opens a quotation after a colon; elsewhere marks alternate."""
     if '"' not in text:
         return text
     lines = []
