@@ -11,7 +11,7 @@ from storage.analysis.quotes.match import heads_body, shortens
 from storage.analysis.quotes.mentions import NONE, STRONG, WEAK
 from storage.db.store import Store
 from storage.ingest import Ingestor
-from storage.models import Origin, OriginKind, Speaker, SpeakerKind
+from storage.models import Origin, OriginKind, QuoteKind, Speaker, SpeakerKind
 
 
 def _said(*paragraphs: str, kicker: str | None = None) -> list[tuple[str, str]]:
@@ -264,6 +264,24 @@ def test_an_opinion_credited_to_someone_is_their_reported_speech() -> None:
                  "به عقیده العبادی، پادشاه اردن برگه فشار قدرتمندی در دست دارد."
                  " وی می‌افزاید: امنیت منطقه وابسته است.")
     assert [speaker for speaker, _ in said] == ["جلال العبادی"] * 3
+
+
+def test_a_credit_ends_after_the_fields_its_body_lists() -> None:
+    credit = "به گزارش روابط عمومی اداره کل میراث فرهنگی، گردشگری و صنایع دستی استان یزد، "
+    said = _said(credit + "مدیرکل این اداره کل با اعلام این خبر گفت: این خانه‌ها واگذار می‌شوند.")
+    office = "مدیرکل اداره کل میراث فرهنگی، گردشگری و صنایع دستی استان یزد"
+    assert said == [(office, "این خانه‌ها واگذار می‌شوند.")]
+    # Names after the credit's comma are no fields of it.
+    assert _said("به گزارش روابط عمومی استانداری، علی رضایی، فرماندار قدس، گفت: کار آغاز شد.") == [
+        ("علی رضایی", "کار آغاز شد.")]
+
+
+def test_words_in_guillemets_before_the_cue_are_the_speakers_own() -> None:
+    said = _said("حسن ملکی، معاون وزیر، با بیان اینکه «خودکفایی در گندم یک ضرورت است» تصریح کرد:"
+                 " خرید آغاز شد.")
+    assert said == [("حسن ملکی", "خودکفایی در گندم یک ضرورت است"), ("حسن ملکی", "خرید آغاز شد.")]
+    quotes = extract(["حسن ملکی با بیان اینکه «خودکفایی در گندم یک ضرورت است» گفت: خرید آغاز شد."]).quotes
+    assert [q.kind for q in quotes] == [QuoteKind.DIRECT, QuoteKind.DIRECT]
 
 
 def test_what_someone_will_say_is_no_cue() -> None:

@@ -52,8 +52,9 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
         # An answer's subject starts inside its sentence (``…؟ زم پاسخ داد:``): the event
         # keeps the sentence's place in article order.
         found = cues.setdefault((index, _sentence_of(paragraphs[index], start)), [])
-        if not cue.label and (said := _having_said(paragraphs[index], start, cue.start)) is not None:
-            found.append(Event(True, mention, said, index, reported=True))
+        said = None if cue.label else _having_said(paragraphs[index], start, cue.start)
+        if said is not None and not (said[1] and cue.indirect):  # «…» before گفت که: not theirs
+            found.append(Event(True, mention, said[0], index, reported=not said[1]))
         found.append(Event(True, mention, text, cue.paragraph, cue.continues, cue.indirect, cue.label))
         if cue.paragraph != index:
             quoted.setdefault(cue.paragraph, []).append((0, len(paragraphs[cue.paragraph])))
@@ -108,14 +109,19 @@ _ACCORDING_WORDS = re.compile("گفته|عقیده|اعتقاد|باور|زعم|
 _MIN_WORDS = 3
 
 
-def _having_said(paragraph: str, start: int, verb: int) -> str | None:
-    """The clause of ``با بیان اینکه …،`` between a sentence's start and its cue's verb."""
+def _having_said(paragraph: str, start: int, verb: int) -> tuple[str, bool] | None:
+    """The clause of ``با بیان اینکه …،`` between a sentence's start and its cue's verb,
+    and whether it is the speaker's own words: set in «…» (``با تاکید بر اینکه «…» گفت:``)."""
     found = _HAVING_SAID.search(paragraph, start, verb)
     if found is None:
         return None
-    comma = max(paragraph.rfind("،", found.end(), verb), paragraph.rfind(",", found.end(), verb))
-    clause = paragraph[found.end():comma].strip() if comma > 0 else ""
-    return clause if len(clause.split()) >= _MIN_WORDS else None
+    opening = found.end()
+    if paragraph.startswith("«", opening) and (close := paragraph.find("»", opening, verb)) > 0:
+        quotation = paragraph[opening + 1:close].strip()
+        return (quotation, True) if len(quotation.split()) >= _MIN_WORDS else None
+    comma = max(paragraph.rfind("،", opening, verb), paragraph.rfind(",", opening, verb))
+    clause = paragraph[opening:comma].strip() if comma > 0 else ""
+    return (clause, False) if len(clause.split()) >= _MIN_WORDS else None
 
 
 def _according_to(paragraphs: Sequence[str]) -> Iterator[tuple[int, int, Event]]:

@@ -505,6 +505,38 @@ def tokens_of(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def listed_tail(words: list[str], after: list[str]) -> int | None:
+    """Where the comma closing an office's or a body's listed fields is in ``after``, the
+    tokens after a comma in its name (``اداره کل میراث فرهنگی`` then ``، گردشگری و صنایع
+    دستی استان یزد،``); ``None`` when the comma is not inside a list of fields."""
+    if not _listed_office(words, after):
+        return None
+    conjunction = after.index("و")
+    ends = range(conjunction, min(len(after), conjunction + _LIST_TAIL))
+    return next((i for i in ends if after[i] in COMMAS), None)
+
+
+_LIST_TAIL = 8  # the last field and the body's place after the و: صنایع دستی استان یزد
+
+
+def without_credit(text: str) -> str:
+    """``text`` after the wire's or press office's credit (``به گزارش X،``), the fields its
+    body lists included: ``به گزارش روابط عمومی اداره کل میراث فرهنگی، گردشگری و صنایع
+    دستی استان یزد،`` ends at the comma after یزد, not the first one."""
+    found = ATTRIBUTION.match(text)
+    if found is None:
+        return text
+    rest = text[found.end():]
+    after = tokens_of(rest)
+    closing = listed_tail(tokens_of(text[: found.end()].rstrip(" ،,:؛")), after)
+    if closing is None:
+        return rest
+    at = 0  # past the closing comma, the text's own spacing kept
+    for token in after[: closing + 1]:
+        at = rest.index(token, at) + len(token)
+    return rest[at:].lstrip()
+
+
 def speaker_tokens(text: str) -> list[str]:
     """The tokens of ``text`` from where its subject starts: a heading glued before it and
     the openers before it set aside."""
@@ -517,7 +549,7 @@ def subject(text: str) -> Mention | None:
     A dropped subject (``در ادامه افزود:``) is an anaphor like ``وی``. ``None`` when the
     words are there but name nobody in particular (``کاربران``, a clause).
     """
-    text = ATTRIBUTION.sub("", text, count=1)
+    text = without_credit(text)
     tokens = speaker_tokens(text)
     if not tokens or anaphor_at(tokens):
         return Mention(Kind.ANAPHOR)

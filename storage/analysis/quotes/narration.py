@@ -20,10 +20,12 @@ from storage.analysis.quotes.mentions import (
     before_predicate,
     classify,
     head_of,
+    listed_tail,
     noun_phrase,
     speaker_tokens,
     tokens_of,
     with_apposition,
+    without_credit,
 )
 from storage.text.letters import ZWNJ
 from storage.text.sentences import ATTRIBUTION, fold_word
@@ -42,7 +44,7 @@ def narration_subject(sentence: str) -> Mention | None:
     ``وی`` after it is X). ``None`` for anything less certain."""
     if FIRST_PERSON.search(sentence, 0, SENTENCE_CHARS):
         return None  # ما, من, …یم: someone's words (a quote running on), not the reporter's
-    text = ATTRIBUTION.sub("", sentence[:_NARRATION_CHARS], count=1)
+    text = without_credit(sentence[:_NARRATION_CHARS])
     tokens = speaker_tokens(text)
     if not tokens or anaphor_at(tokens):
         return None
@@ -104,7 +106,12 @@ def press_office(paragraphs: Sequence[str]) -> str | None:
         found = _PRESS_OFFICE.search(paragraph)
         if found is not None:
             body = found.group(1).split()
-            return " ".join(body) if head_of(body[0]) in ORG_HEADS else None
+            if head_of(body[0]) not in ORG_HEADS:
+                return None
+            after = tokens_of(paragraph[found.end() - 1:])  # from the comma: its fields
+            if (tail := listed_tail(body, after[1:])) is not None:
+                body += after[: tail + 1]
+            return " ".join(body).replace(" ،", "،").replace(" ,", ",")
     return None
 
 

@@ -377,7 +377,8 @@ class _Resolver:
         for i in range(len(words) - 1):
             if head_of(words[i]) == "این" and head_of(words[i + 1]) in ORG_HEADS:
                 body = self._body_called(head_of(words[i + 1]))
-                return " ".join([*words[:i], body, *words[i + 2:]]) if body else title
+                end = i + 3 if words[i + 2:i + 3] == ["کل"] else i + 2  # این اداره کل
+                return " ".join([*words[:i], body, *words[end:]]) if body else title
         return title
 
     def _body_called(self, head: str) -> str | None:
