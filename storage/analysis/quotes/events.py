@@ -11,7 +11,12 @@ from typing import NamedTuple
 
 from storage.analysis.quotes.cues import spans
 from storage.analysis.quotes.mentions import STRONG, Kind, Mention, subject
-from storage.analysis.quotes.narration import SENTENCE_CHARS, document_subject, narration_subject
+from storage.analysis.quotes.narration import (
+    SENTENCE_CHARS,
+    document_subject,
+    narration_subject,
+    without_credit,
+)
 from storage.text.letters import ZWNJ
 from storage.text.sentences import sentence_ends
 
@@ -44,6 +49,7 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
     quoted: dict[int, list[tuple[int, int]]] = {}  # paragraph → spans inside quotes
     for index, (cue, start, text) in spans(paragraphs):
         before = paragraphs[index][start:cue.end - 1 if cue.label else cue.start]
+        before = without_credit(before)  # a press office's credit, its listed fields too
         mention = document_subject(before) if cue.document else subject(before)
         if cue.label and not _names_someone(mention):
             continue  # موضوع:, بیشتر بخوانید: a label, not a speaker

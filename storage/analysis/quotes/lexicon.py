@@ -297,3 +297,14 @@ def name_like(word: str) -> bool:
         any(c.isdigit() for c in folded) or head in stopwords() or head in TITLE_HEADS
         or head in ORG_HEADS or folded in COUNTRIES or is_frequent_word(word)
     )
+
+
+# Listed as surnames, but open a name before its given name: سید محمود میرفیضی.
+_BEFORE_GIVEN = heads("سید سیده میر میرزا حاج حاجی شیخ ملا آقا")
+
+
+def given_after_family(previous: str, word: str) -> bool:
+    """Whether ``word``, a given name, follows ``previous``, a surname: a name has its given
+    name first, so the name ended before it (پناهیان انصاف در …)."""
+    return (is_given_name(word) and not is_family_name(word) and is_family_name(previous)
+            and not is_given_name(previous) and fold(previous).split()[0] not in _BEFORE_GIVEN)

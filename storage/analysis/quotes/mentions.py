@@ -29,6 +29,7 @@ from storage.analysis.quotes.lexicon import (
     RELATIONAL_HEADS,
     SURNAME_ENDS,
     TITLE_HEADS,
+    given_after_family,
     heads,
     is_common_given,
     is_common_word,
@@ -348,19 +349,10 @@ def _name_words(words: list[str], given: bool) -> list[str]:
                         and (i > 0 or is_family_name(after or "")))
         if not (name_like(word) or (i == 0 and given) or surname_next):
             break
-        if i == 1 and _given_after_family(name[0], word) and not before_surname:
+        if i == 1 and given_after_family(name[0], word) and not before_surname:
             break  # پناهیان انصاف در سیاست …: a name has its given name first
         name.append(word)
     return name
-
-
-def _given_after_family(previous: str, word: str) -> bool:
-    return (is_given_name(word) and not is_family_name(word) and is_family_name(previous)
-            and not is_given_name(previous) and head_of(previous) not in _BEFORE_GIVEN)
-
-
-# Listed as surnames, but open a name before its given name: سید محمود میرفیضی.
-_BEFORE_GIVEN = heads("سید سیده میر میرزا حاج حاجی شیخ ملا آقا")
 
 
 # Places named for a person: the name after them is the place's, not the speaker's.
@@ -519,24 +511,6 @@ def listed_tail(words: list[str], after: list[str]) -> int | None:
 _LIST_TAIL = 8  # the last field and the body's place after the و: صنایع دستی استان یزد
 
 
-def without_credit(text: str) -> str:
-    """``text`` after the wire's or press office's credit (``به گزارش X،``), the fields its
-    body lists included: ``به گزارش روابط عمومی اداره کل میراث فرهنگی، گردشگری و صنایع
-    دستی استان یزد،`` ends at the comma after یزد, not the first one."""
-    found = ATTRIBUTION.match(text)
-    if found is None:
-        return text
-    rest = text[found.end():]
-    after = tokens_of(rest)
-    closing = listed_tail(tokens_of(text[: found.end()].rstrip(" ،,:؛")), after)
-    if closing is None:
-        return rest
-    at = 0  # past the closing comma, the text's own spacing kept
-    for token in after[: closing + 1]:
-        at = rest.index(token, at) + len(token)
-    return rest[at:].lstrip()
-
-
 def speaker_tokens(text: str) -> list[str]:
     """The tokens of ``text`` from where its subject starts: a heading glued before it and
     the openers before it set aside."""
@@ -549,7 +523,7 @@ def subject(text: str) -> Mention | None:
     A dropped subject (``در ادامه افزود:``) is an anaphor like ``وی``. ``None`` when the
     words are there but name nobody in particular (``کاربران``, a clause).
     """
-    text = without_credit(text)
+    text = ATTRIBUTION.sub("", text, count=1)
     tokens = speaker_tokens(text)
     if not tokens or anaphor_at(tokens):
         return Mention(Kind.ANAPHOR)

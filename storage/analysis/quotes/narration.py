@@ -25,7 +25,6 @@ from storage.analysis.quotes.mentions import (
     speaker_tokens,
     tokens_of,
     with_apposition,
-    without_credit,
 )
 from storage.text.letters import ZWNJ
 from storage.text.sentences import ATTRIBUTION, fold_word
@@ -36,6 +35,24 @@ SENTENCE_CHARS = 400  # of a sentence read for first-person words
 _TEXT_WORDS = heads("مطلب مقاله یادداشت نوشته ستون سرمقاله")
 WRITTEN = "written"  # a document mention's name when the document is a writer's text
 _LAW_WORDS = heads("قانون اصل ماده بند آیین‌نامه آئین‌نامه تبصره لایحه مصوبه طرح")
+
+
+def without_credit(text: str) -> str:
+    """``text`` after the wire's or press office's credit (``به گزارش X،``), the fields its
+    body lists included: ``به گزارش روابط عمومی اداره کل میراث فرهنگی، گردشگری و صنایع
+    دستی استان یزد،`` ends at the comma after یزد, not the first one."""
+    found = ATTRIBUTION.match(text)
+    if found is None:
+        return text
+    rest = text[found.end():]
+    after = tokens_of(rest)
+    closing = listed_tail(tokens_of(text[: found.end()].rstrip(" ،,:؛")), after)
+    if closing is None:
+        return rest
+    at = 0  # past the closing comma, the text's own spacing kept
+    for token in after[: closing + 1]:
+        at = rest.index(token, at) + len(token)
+    return rest[at:].lstrip()
 
 
 def narration_subject(sentence: str) -> Mention | None:
