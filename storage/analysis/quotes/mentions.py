@@ -499,8 +499,8 @@ def tokens_of(text: str) -> list[str]:
 
 def listed_tail(words: list[str], after: list[str]) -> int | None:
     """Where the comma closing an office's or a body's listed fields is in ``after``, the
-    tokens after a comma in its name (``اداره کل میراث فرهنگی`` then ``، گردشگری و صنایع
-    دستی استان یزد،``); ``None`` when the comma is not inside a list of fields."""
+    tokens after the first comma in its name (``اداره کل میراث فرهنگی`` then ``گردشگری و
+    صنایع دستی استان یزد،``); ``None`` when that comma is not inside a list of fields."""
     if not _listed_office(words, after):
         return None
     conjunction = after.index("و")
