@@ -11,9 +11,11 @@ from storage.analysis.quotes.match import is_surname, speaker_key, words_of
 from storage.analysis.quotes.mentions import STRONG, Kind, classify, head_of, without_honorifics
 from storage.analysis.quotes.narration import JUDGE_TITLES
 
+_JUDGES = frozenset(speaker_key(j) for j in JUDGE_TITLES)
+
 
 def is_judge(titles: Iterable[str]) -> bool:
-    return any(speaker_key(t) == speaker_key(j) for t in titles for j in JUDGE_TITLES)
+    return any(speaker_key(t) in _JUDGES for t in titles)
 
 
 def plural(titles: Iterable[str]) -> bool:
