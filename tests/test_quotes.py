@@ -409,4 +409,4 @@ def test_cli_analyze_has_quotes_and_speakers() -> None:
     assert data["quotes"][0]["paragraph"] == 0
     assert data["speakers"][0]["name"] == KHAMESIAN
     assert data["headline"].startswith("خامسیان: ")
-    assert data["summary"].startswith("به گزارش خبرنگار مهر")
+    assert data["summary"].startswith("معاون ارتباطات و اطلاع‌رسانی دفتر معاون اول رئیس‌جمهور گفت: ")

@@ -26,8 +26,9 @@ article's main sentences wherever they are, each chosen for what it adds to the 
 
 When the summary opens with a statement whose speaker it names (``NAME … اظهار کرد:
 CLAIM``) and the article gives that speaker's office, it opens as an abstract of a
-statement does in Persian news: the office and the claim (``TITLE گفت: CLAIM``), after the
-wire's credit (``به گزارش X،``) if the sentence has one.
+statement does in Persian news: the office and the claim (``TITLE گفت: CLAIM``). No
+sentence keeps the wire's credit that opens it (``به گزارش X،``): a bulletin names its
+source, and an abstract never does.
 
 The weights are few and fitted leave one source out over three agencies (benchmarks/
 summary.py); the rest (the lede and echo tests, the length rules) are what news writing is,
@@ -322,8 +323,8 @@ def summarize(paragraphs: Sequence[str], title: str | None = None, *,
               weights: Weights = WEIGHTS) -> tuple[str, ...]:
     """The summary sentences, in article order: 1–3 of them, ≤ ``MAX_SUMMARY_CHARS`` in all.
 
-    Each is a sentence of the article, but the first opens as an abstract would (see
-    ``abstract_opening``)."""
+    Each is a sentence of the article without the wire's credit, and the first opens as an
+    abstract would (see ``abstract_opening``)."""
     sentences, total = _sentences(paragraphs, MAX_SPREAD_CANDIDATES)
     if not sentences:
         return ()
@@ -339,10 +340,15 @@ def summarize(paragraphs: Sequence[str], title: str | None = None, *,
         chosen = _select(sentences, _scores(sentences, total, shares, lede, prior, weights), lede, weights)
     if not chosen:
         # Not one sentence is short enough (a text without punctuation): cut the first short.
-        return (shorten(sentences[0].text, MAX_SUMMARY_CHARS),)
-    texts = [s.text for s in chosen]
-    texts[0] = abstract_opening(texts[0], [s.text for s in sentences if s is not chosen[0]])
-    return tuple(texts)
+        return (shorten(without_credit(sentences[0].text), MAX_SUMMARY_CHARS),)
+    opening = abstract_opening(chosen[0].text, [s.text for s in sentences if s is not chosen[0]])
+    return (opening, *(without_credit(s.text) for s in chosen[1:]))
+
+
+def without_credit(sentence: str) -> str:
+    """``sentence`` without the wire's credit that opens it (``به گزارش X،``): the bulletin
+    names its source, and an abstract never repeats it."""
+    return ATTRIBUTION.sub("", sentence, count=1) or sentence
 
 
 # -- statements -------------------------------------------------------------------------
@@ -436,16 +442,15 @@ def _person(words: list[str]) -> bool:
 
 
 def abstract_opening(sentence: str, others: Sequence[str] = ()) -> str:
-    """``sentence`` as an abstract would open with it: a statement by a named speaker whose
-    office the article gives (in the sentence, ``NAME، TITLE، … اظهار کرد:``, or in
-    ``others``, the article's other sentences in order) becomes ``TITLE گفت: CLAIM``, after
-    the wire's credit if it has one. An organisation's statement or an unnamed speaker's is
-    left as it is."""
-    credit = ATTRIBUTION.match(sentence)
-    body = sentence[credit.end() :] if credit else sentence
+    """``sentence`` as an abstract would open with it: without the wire's credit (``به
+    گزارش X،``), and a statement by a named speaker whose office the article gives (in the
+    sentence, ``NAME، TITLE، … اظهار کرد:``, or in ``others``, the article's other sentences
+    in order) as ``TITLE گفت: CLAIM``. An organisation's statement or an unnamed speaker's
+    keeps its words."""
+    body = without_credit(sentence)
     said = _SAID.search(body)
     if said is None or not said.start():
-        return sentence
+        return body
     prefix, claim = body[: said.start()], body[said.end() :]
     words, after_comma = _subject(prefix)
     # NAME TITLE with no comma between: علی رضایی مدیرکل بهزیستی استان
@@ -453,14 +458,14 @@ def abstract_opening(sentence: str, others: Sequence[str] = ()) -> str:
     words, office = words[:split], words[split:]
     if (not _person(words) or prefix.count(" ") >= _MAX_PREFIX_WORDS
             or claim.count(" ") + 1 < MIN_WORDS):
-        return sentence
+        return body
     if not office and after_comma:
         office = _subject(after_comma)[0]
     title = " ".join(office) if _office(office) else _named_office(others, words)
     if title is None:
-        return sentence
+        return body
     verb = "نوشت" if said.group().strip(" :") == "نوشت" else "گفت"  # a column is written
-    return f"{credit.group() if credit else ''}{title} {verb}: {claim}"
+    return f"{title} {verb}: {claim}"
 
 
 # -- headlines --------------------------------------------------------------------------
