@@ -274,6 +274,9 @@ def test_a_credit_ends_after_the_fields_its_body_lists() -> None:
     # Names after the credit's comma are no fields of it.
     assert _said("به گزارش روابط عمومی استانداری، علی رضایی، فرماندار قدس، گفت: کار آغاز شد.") == [
         ("علی رضایی", "کار آغاز شد.")]
+    # A wire citing another: both credits go before the speaker.
+    assert _said("به گزارش ایسنا، به نقل از روسیا الیوم، سفیر عربستان گفت: روابط دو کشور پایدار است.") == [
+        ("سفیر عربستان", "روابط دو کشور پایدار است.")]
 
 
 def test_words_in_guillemets_before_the_cue_are_the_speakers_own() -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli import main
 from storage.analysis import analyze_text
+from storage.analysis.quotes.narration import without_credit
 from storage.analysis.summary import (
     MAX_HEADLINE_CHARS,
     MAX_SUMMARY_CHARS,
@@ -21,7 +22,6 @@ from storage.analysis.summary import (
     headline,
     shorten,
     summarize,
-    without_credit,
 )
 from storage.db.store import Store
 from storage.models import Article
@@ -175,6 +175,7 @@ STATEMENT = "بیش از صد مرکز تازه امسال در استان اف�
         (STATEMENT, ["مدیرکل بهزیستی استان گفت: سپاس از همه."], STATEMENT),
         # Whatever else it keeps, an abstract names no wire.
         (f"به گزارش ایرنا به نقل از روابط عمومی استانداری، {STATEMENT}", [], STATEMENT),
+        (f"به گزارش ایسنا، به نقل از روسیا الیوم، {STATEMENT}", [], STATEMENT),
         (f"به گزارش ایسنا، روابط عمومی اداره کل بهزیستی استان اعلام کرد: {STATEMENT}", [],
          f"روابط عمومی اداره کل بهزیستی استان اعلام کرد: {STATEMENT}"),
         # A short claim is not a statement to abstract.

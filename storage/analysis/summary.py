@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 from storage.analysis.quotes.lexicon import heads
 from storage.analysis.quotes.mentions import MAX_NAME_WORDS, head_of, in_office_idiom
+from storage.analysis.quotes.narration import without_credit
 from storage.text.sentences import (
     ATTRIBUTION,
     content_counts,
@@ -340,15 +341,16 @@ def summarize(paragraphs: Sequence[str], title: str | None = None, *,
         chosen = _select(sentences, _scores(sentences, total, shares, lede, prior, weights), lede, weights)
     if not chosen:
         # Not one sentence is short enough (a text without punctuation): cut the first short.
-        return (shorten(without_credit(sentences[0].text), MAX_SUMMARY_CHARS),)
+        return (shorten(_uncredited(sentences[0].text), MAX_SUMMARY_CHARS),)
     opening = abstract_opening(chosen[0].text, [s.text for s in sentences if s is not chosen[0]])
-    return (opening, *(without_credit(s.text) for s in chosen[1:]))
+    return (opening, *(_uncredited(s.text) for s in chosen[1:]))
 
 
-def without_credit(sentence: str) -> str:
-    """``sentence`` without the wire's credit that opens it (``به گزارش X،``): the bulletin
+def _uncredited(sentence: str) -> str:
+    """``sentence`` without the wire's credit that opens it (``به گزارش X،``): a bulletin
     names its source, and an abstract never repeats it."""
-    return ATTRIBUTION.sub("", sentence, count=1) or sentence
+    return without_credit(sentence) or sentence
+
 
 
 # -- statements -------------------------------------------------------------------------
@@ -447,7 +449,7 @@ def abstract_opening(sentence: str, others: Sequence[str] = ()) -> str:
     sentence, ``NAME، TITLE، … اظهار کرد:``, or in ``others``, the article's other sentences
     in order) as ``TITLE گفت: CLAIM``. An organisation's statement or an unnamed speaker's
     keeps its words."""
-    body = without_credit(sentence)
+    body = _uncredited(sentence)
     said = _SAID.search(body)
     if said is None or not said.start():
         return body
@@ -482,7 +484,7 @@ def headline(speaker: str | None, quote: str | None, summary: Sequence[str]) -> 
         prefix = f"{speaker}: "
         return prefix + shorten(split_sentences(quote)[0], MAX_HEADLINE_CHARS - len(prefix))
     if summary:
-        return shorten(ATTRIBUTION.sub("", summary[0], count=1), MAX_HEADLINE_CHARS)
+        return shorten(_uncredited(summary[0]), MAX_HEADLINE_CHARS)
     return None
 
 

@@ -40,7 +40,13 @@ _LAW_WORDS = heads("قانون اصل ماده بند آیین‌نامه آئی
 def without_credit(text: str) -> str:
     """``text`` after the wire's or press office's credit (``به گزارش X،``), the fields its
     body lists included: ``به گزارش روابط عمومی اداره کل میراث فرهنگی، گردشگری و صنایع
-    دستی استان یزد،`` ends at the comma after یزد, not the first one."""
+    دستی استان یزد،`` ends at the comma after یزد, not the first one; and after a second
+    credit, a wire citing another (``به گزارش ایسنا، به نقل از روسیا الیوم، …``)."""
+    rest = _past_credit(text)
+    return _past_credit(rest) if rest is not text else text
+
+
+def _past_credit(text: str) -> str:
     found = ATTRIBUTION.match(text)
     if found is None:
         return text
