@@ -1,6 +1,7 @@
 """Quote extraction against the hand-annotated gold sets.
 
-Run: ``.venv/bin/python benchmarks/quotes.py [--set irnews|irnews_other|statements|all] [--verbose]``.
+Run: ``.venv/bin/python benchmarks/quotes.py [--set irnews|irnews_genres|irnews_other|statements|all]
+[--verbose]``.
 Gold: every ``benchmarks/gold/quotes/*.jsonl`` and ``benchmarks/gold/statements/quotes.jsonl``
 (format in ``benchmarks/gold/quotes/README.md``). The system is driven through its command
 line only (``analyze``, ``ingest``, ``quotes``), which stays put while the modules move.
@@ -39,9 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 GOLD = ROOT / "benchmarks" / "gold"
 SHARED = ROOT.parent / "shared" / "data"
-SETS = {"ir-news": "irnews", "ir-news-other": "irnews_other", "statements": "statements"}
+SETS = {"ir-news": "irnews", "ir-news-genres": "irnews_genres", "ir-news-other": "irnews_other",
+        "statements": "statements"}
 DATA = {
     "ir-news": Path(os.environ.get("SOKHAN_IRNEWS", SHARED / "ir-news")),
+    "ir-news-genres": Path(os.environ.get("SOKHAN_IRNEWS", SHARED / "ir-news")),
     "ir-news-other": SHARED / "ir-news-other",
     "statements": GOLD / "statements",
 }
