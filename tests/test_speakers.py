@@ -279,6 +279,17 @@ def test_a_credit_ends_after_the_fields_its_body_lists() -> None:
         ("سفیر عربستان", "روابط دو کشور پایدار است.")]
 
 
+def test_a_heading_ending_with_a_surname_written_onto_the_name_is_not_the_speaker() -> None:
+    said = _said("روایت ناطق‌نوریعلی‌اکبر ناطق‌نوری در این باره گفت: ما با هم اختلاف نظر داشتیم.")
+    assert said == [("علی‌اکبر ناطق‌نوری", "ما با هم اختلاف نظر داشتیم.")]
+
+
+def test_a_newspapers_managing_editor_is_a_title_tied_to_the_name() -> None:
+    said = _said("حسین شریعتمداری مدیرمسئول روزنامه کیهان، در واکنش به این سفر گفت: این تصمیم درست نیست.",
+                 "مدیرمسئول روزنامه کیهان ادامه داد: باید پاسخ بدهند.")
+    assert [speaker for speaker, _ in said] == ["حسین شریعتمداری"] * 2
+
+
 def test_words_in_guillemets_before_the_cue_are_the_speakers_own() -> None:
     said = _said("حسن ملکی، معاون وزیر، با بیان اینکه «خودکفایی در گندم یک ضرورت است» تصریح کرد:"
                  " خرید آغاز شد.")

@@ -66,8 +66,10 @@ def sentence_ends(paragraph: str) -> tuple[int, ...]:
     ends = list(_SENTENCE_END.finditer(paragraph))
     if _OPEN_QUOTE not in paragraph:
         return tuple(m.end() for m in ends)
+    # Counted past the end: a stop that the quotation's closing mark follows (``… شد.»``)
+    # ends the reporter's sentence too.
     quotation = Quotations(paragraph)
-    return tuple(m.end() for m in ends if not quotation.inside(m.start()))
+    return tuple(m.end() for m in ends if not quotation.inside(m.end()))
 
 
 class Quotations:

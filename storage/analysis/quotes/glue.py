@@ -44,10 +44,20 @@ _VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کن�
 def unglued(tokens: list[str]) -> list[str]:
     """The tokens from the last glued sentence start on (all of them when there is none)."""
     for i in range(len(tokens) - 1, -1, -1):
-        rest = _glued_rest(tokens[i])
+        rest = _glued_rest(tokens[i]) or _named_after_heading(tokens[i], tokens[i + 1 : i + 2])
         if rest:
             return [rest, *tokens[i + 1:]]
     return tokens
+
+
+def _named_after_heading(token: str, after: list[str]) -> str | None:
+    """``ناطق‌نوریعلی‌اکبر ناطق‌نوری`` → ``علی‌اکبر``: a heading that ends with a surname
+    (``روایت ناطق‌نوری``) written onto the full name that opens the paragraph, which the
+    next word shows by repeating that surname."""
+    if not after or len(after[0]) < 3 or not token.startswith(after[0]):
+        return None
+    rest = token[len(after[0]):]
+    return rest if len(rest) >= 3 and is_given_name(rest) else None
 
 
 @functools.lru_cache(maxsize=65536)
