@@ -284,6 +284,21 @@ def test_a_heading_ending_with_a_surname_written_onto_the_name_is_not_the_speake
     assert said == [("علی‌اکبر ناطق‌نوری", "ما با هم اختلاف نظر داشتیم.")]
 
 
+def test_a_sentence_written_onto_a_heading_has_its_own_speaker() -> None:
+    # A heading in the speaker's name, then the paragraph with no stop or space between.
+    said = _said("روحانی: پای صندوق می‌رویم تا بهترین‌ها را برگزینیمحسن روحانی، رئیس جمهور کشورمان،"
+                 " امروز گفت: روز دوم اسفند روز افتخار مردم است.")
+    assert said == [("حسن روحانی", "پای صندوق می‌رویم تا بهترین‌ها را برگزینیم"),
+                    ("حسن روحانی", "روز دوم اسفند روز افتخار مردم است.")]
+    # A rank or an honorific written onto the heading's last word.
+    for glued, name in (("از مردمسرلشکر محمد باقری", "محمد باقری"), ("در انتخاباتآیت‌الله احمد جنتی", "احمد جنتی")):
+        said = _said(f"دعوت برای حضور {glued}، هم پیامی صادر کرد. او در پیام خود نوشت: مشارکت مردم مهم است.")
+        assert said == [(name, "مشارکت مردم مهم است.")]
+    # A word's ending is no name, though a surname follows.
+    said = _said("استانداران روحانی گفتند: کار آغاز شد و ادامه دارد.")
+    assert not any(speaker.startswith("اران") for speaker, _ in said)
+
+
 def test_a_newspapers_managing_editor_is_a_title_tied_to_the_name() -> None:
     said = _said("حسین شریعتمداری مدیرمسئول روزنامه کیهان، در واکنش به این سفر گفت: این تصمیم درست نیست.",
                  "مدیرمسئول روزنامه کیهان ادامه داد: باید پاسخ بدهند.")

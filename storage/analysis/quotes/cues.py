@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from storage.analysis.quotes.glue import glued_sentence_start
 from storage.text.letters import ZWNJ, fold
 from storage.text.sentences import Quotations, sentence_ends
 
@@ -285,6 +286,14 @@ def _answer(paragraph: str, asked: _Cue, cue: _Cue) -> tuple[int, int] | None:
     return found.start() + after_mark, found.start(1)
 
 
+def _glued_start(paragraph: str, before: _Cue, cue: _Cue) -> tuple[int, int] | None:
+    """Where ``cue``'s sentence starts when it was written onto the quote before it with no
+    stop between (a heading, ``روحانی: … برگزینیمحسن روحانی … گفت: …``): the words are
+    not the first speaker's, and the sentence has its own subject."""
+    at = glued_sentence_start(paragraph[before.end : cue.start])
+    return None if at is None else (before.end + at, before.end + at)
+
+
 def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str]]]:
     """Each cue's paragraph, and the cue, the start of its sentence, and its quote's text
     (for reported speech, the clause it reports); the cue's ``paragraph`` is where the
@@ -292,7 +301,8 @@ def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str
 
     A quote stops where the sentence of the next cue starts. A cue in the same sentence
     as a quote before it is inside that quote (``گفت: امام فرمود: …``) and is skipped;
-    after reported speech it is not (``X تاکید کرد که … و گفت: …``).
+    after reported speech it is not (``X تاکید کرد که … و گفت: …``), nor where a sentence
+    was written onto the quote's last word (``… برگزینیمحسن روحانی … گفت: …``).
     """
     cues_of = [_cues(paragraph, index) for index, paragraph in enumerate(paragraphs)]
     for index, (paragraph, cues) in enumerate(zip(paragraphs, cues_of, strict=True)):
@@ -305,7 +315,9 @@ def spans(paragraphs: Sequence[str]) -> Iterator[tuple[int, tuple[_Cue, int, str
         for k in range(1, len(cues)):
             opens_ke = paragraph.startswith("که ", _skip_space(paragraph, starts[k]))  # …؟ که متهم گفت:
             if starts[k] < cues[k - 1].end or opens_ke:
-                stops[k], starts[k] = _answer(paragraph, cues[k - 1], cues[k]) or (stops[k], starts[k])
+                before, cue = cues[k - 1], cues[k]
+                split = _answer(paragraph, before, cue) or _glued_start(paragraph, before, cue)
+                stops[k], starts[k] = split or (stops[k], starts[k])
         kept = [k for k in range(len(cues))
                 if k == 0 or cues[k - 1].indirect or starts[k] >= cues[k - 1].end]
         for n, k in enumerate(kept):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 from storage.analysis.quotes.lexicon import is_common_word, is_family_name, is_given_name, known_word
 from storage.text.letters import ZWNJ
@@ -36,7 +37,10 @@ _GLUED_STARTS = tuple(sorted(
     {"وی", "او", "رئیس", "رییس", "معاون", "وزیر", "سخنگوی", "نماینده", "مدیرکل", "مدیرعامل",
      "مدیر", "استاندار", "فرماندار", "شهردار", "بخشدار", "دادستان", "فرمانده", "سرپرست", "دبیر",
      "بازرس", "جانشین", "قائم‌مقام",
-     "دبیرکل", "سفیر", "رهبر", "امام", "رئیس‌جمهور", "رییس‌جمهور"}, key=len, reverse=True))
+     "دبیرکل", "سفیر", "رهبر", "امام", "رئیس‌جمهور", "رییس‌جمهور",
+     # honorifics and ranks that open a name (not مهندس: المهندس is one)
+     "آیت‌الله", "حجت‌الاسلام", "دکتر", "سردار", "سرلشکر", "سرتیپ", "سرهنگ", "دریادار"},
+    key=len, reverse=True))
 # How a verb ends a sentence: نداریم, نکنید, می‌کند, شد, است.
 _VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کند", "دارد", "شود", "اند", "بود", "رسید", "یافت")
 
@@ -44,20 +48,56 @@ _VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کن�
 def unglued(tokens: list[str]) -> list[str]:
     """The tokens from the last glued sentence start on (all of them when there is none)."""
     for i in range(len(tokens) - 1, -1, -1):
-        rest = _glued_rest(tokens[i]) or _named_after_heading(tokens[i], tokens[i + 1 : i + 2])
+        rest = _sentence_rest(tokens[i], tokens[i + 1] if i + 1 < len(tokens) else "")
         if rest:
             return [rest, *tokens[i + 1:]]
     return tokens
 
 
-def _named_after_heading(token: str, after: list[str]) -> str | None:
+def glued_sentence_start(text: str) -> int | None:
+    """Where in ``text`` the last sentence written onto the word before it starts
+    (``… برای مجلس برگزینیمحسن روحانی …`` → at حسن), if one is."""
+    tokens = list(_WORD.finditer(text))
+    for i in range(len(tokens) - 1, -1, -1):
+        rest = _sentence_rest(tokens[i].group(), tokens[i + 1].group() if i + 1 < len(tokens) else "")
+        if rest:
+            return tokens[i].end() - len(rest)
+    return None
+
+
+_WORD = re.compile(r"[^\s«»:،,؛.!؟?()]+")
+
+
+def _sentence_rest(token: str, after: str) -> str | None:
+    """The start of a sentence written onto the end of ``token`` (``after`` is the next
+    word): a title or a pronoun, a name after a verb, a name after a heading."""
+    return _glued_rest(token) or _named_after_heading(token, after) or _given_after_verb(token, after)
+
+
+def _named_after_heading(token: str, after: str) -> str | None:
     """``ناطق‌نوریعلی‌اکبر ناطق‌نوری`` → ``علی‌اکبر``: a heading that ends with a surname
     (``روایت ناطق‌نوری``) written onto the full name that opens the paragraph, which the
     next word shows by repeating that surname."""
-    if not after or len(after[0]) < 3 or not token.startswith(after[0]):
+    if len(after) < 3 or not token.startswith(after):
         return None
-    rest = token[len(after[0]):]
+    rest = token[len(after):]
     return rest if len(rest) >= 3 and is_given_name(rest) else None
+
+
+def _given_after_verb(token: str, after: str) -> str | None:
+    """``برگزینیمحسن روحانی`` → ``حسن``: a given name written onto the verb that ends a
+    heading, which only the surname after it tells from a word's ending (استانداران)."""
+    if len(token) < 7 or not is_family_name(after) or known_word(token):
+        return None
+    for cut in range(4, len(token) - 2):  # the longest name first: می‌شود|علی‌اکبر
+        before, rest = token[:cut], token[cut:]
+        if not before.endswith(_VERB_ENDS) or before.endswith("سید") or not is_given_name(rest):
+            continue
+        # A short rest after ا is a word's ending (استاند|اران, فرزند|انش), not a name.
+        if rest.startswith(ZWNJ) or (rest.startswith("ا") and len(rest) <= 4) or is_given_name(before):
+            return None
+        return rest
+    return None
 
 
 @functools.lru_cache(maxsize=65536)
