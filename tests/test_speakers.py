@@ -291,7 +291,8 @@ def test_a_sentence_written_onto_a_heading_has_its_own_speaker() -> None:
     assert said == [("حسن روحانی", "پای صندوق می‌رویم تا بهترین‌ها را برگزینیم"),
                     ("حسن روحانی", "روز دوم اسفند روز افتخار مردم است.")]
     # A rank or an honorific written onto the heading's last word.
-    for glued, name in (("از مردمسرلشکر محمد باقری", "محمد باقری"), ("در انتخاباتآیت‌الله احمد جنتی", "احمد جنتی")):
+    glued_names = (("از مردمسرلشکر محمد باقری", "محمد باقری"), ("در انتخاباتآیت‌الله احمد جنتی", "احمد جنتی"))
+    for glued, name in glued_names:
         said = _said(f"دعوت برای حضور {glued}، هم پیامی صادر کرد. او در پیام خود نوشت: مشارکت مردم مهم است.")
         assert said == [(name, "مشارکت مردم مهم است.")]
     # A word's ending is no name, though a surname follows.

@@ -352,7 +352,6 @@ def _uncredited(sentence: str) -> str:
     return without_credit(sentence) or sentence
 
 
-
 # -- statements -------------------------------------------------------------------------
 
 # A reporting verb before a colon: the statement's claim follows it.
