@@ -300,6 +300,14 @@ def test_a_sentence_written_onto_a_heading_has_its_own_speaker() -> None:
     assert not any(speaker.startswith("اران") for speaker, _ in said)
 
 
+def test_a_foreign_name_in_guillemets_is_all_the_words_inside() -> None:
+    said = _said("«چانگ هوا» سفیر چین در تهران نوشت: تیم متخصصان چین را به مقصد ایران ترک کردند.")
+    assert said == [("چانگ هوا", "تیم متخصصان چین را به مقصد ایران ترک کردند.")]
+    # A nickname of everyday words in «…» is not stretched into a name.
+    said = _said("«چریک پیر» بهزاد نبوی در این گفت‌وگو گفت: من هیچ‌گاه کمونیست نبوده‌ام.")
+    assert [speaker for speaker, _ in said] != ["چریک پیر"]
+
+
 def test_a_newspapers_managing_editor_is_a_title_tied_to_the_name() -> None:
     said = _said("حسین شریعتمداری مدیرمسئول روزنامه کیهان، در واکنش به این سفر گفت: این تصمیم درست نیست.",
                  "مدیرمسئول روزنامه کیهان ادامه داد: باید پاسخ بدهند.")

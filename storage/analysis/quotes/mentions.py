@@ -409,10 +409,8 @@ def _body(words: list[str]) -> bool:
 
 def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Mention | None:
     """What a subject phrase is: a title, a body, a name, a name and its title, or an
-    anonymous source.
-
-    ``quoted`` words at the start were set off by «…», which only a name is (``explicit``).
-    """
+    anonymous source. ``quoted`` words at the start were set off by «…», which only a name is
+    (``explicit``)."""
     while words and head_of(words[-1]) == "و":  # … پاسخ منفی داد و [گفت]: a clause joined
         words = words[:-1]
     if not words or len(words) > MAX_TITLE_WORDS:
@@ -485,12 +483,15 @@ def _everyday(word: str) -> bool:
 
 
 def _quoted_name(words: list[str], quoted: int) -> Mention | None:
-    """``«کن فاستر» صاحب یک فروشگاه``: the name in «…», and a title if one follows."""
+    """``«کن فاستر» صاحب یک فروشگاه``: the whole name in «…» (چانگ هوا), and a title after."""
     name = classify(words[:quoted], explicit=True)
-    if name is None or name.kind is not Kind.NAME:
+    if name is None or name.kind is not Kind.NAME or not name.name:
         return name
+    at = words.index(first) if (first := name.name.split()[0]) in words[:quoted] else quoted
+    foreign = at < quoted <= at + MAX_NAME_WORDS and not known_word(first)  # not «چریک پیر»
+    whole = " ".join(words[at:quoted]) if foreign else name.name
     title = classify(words[quoted:])
-    return Mention(Kind.NAME, name.name, title.title if title and title.kind is Kind.TITLE else None)
+    return Mention(Kind.NAME, whole, title.title if title and title.kind is Kind.TITLE else None)
 
 
 def tokens_of(text: str) -> list[str]:
@@ -498,9 +499,8 @@ def tokens_of(text: str) -> list[str]:
 
 
 def listed_tail(words: list[str], after: list[str]) -> int | None:
-    """Where the comma closing an office's or a body's listed fields is in ``after``, the
-    tokens after the first comma in its name (``اداره کل میراث فرهنگی`` then ``گردشگری و
-    صنایع دستی استان یزد،``); ``None`` when that comma is not inside a list of fields."""
+    """Where in ``after`` (past its first comma) the comma closing a name's listed fields is
+    (``اداره کل میراث فرهنگی، گردشگری و صنایع دستی استان یزد،``), else ``None``."""
     if not _listed_office(words, after):
         return None
     conjunction = after.index("و")
