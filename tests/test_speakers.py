@@ -101,6 +101,17 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("در ابتدای جلسه رییس دادگاه ", "title", None, "رییس دادگاه", STRONG),
         ("مجید تخت روانچی در شورای امنیت ", "name", "مجید تخت روانچی", None, STRONG),
         ("ظریف پاسخ منفی داد و ", "name", "ظریف", None, STRONG),
+        # A clause with its own verb first: the next clause's subject speaks, if it names one.
+        ("آرمان علمایی در جایگاه قرار گرفت و نماینده دادستان درباره او ", "title", None,
+         "نماینده دادستان", STRONG),
+        ("وزیر کشور در این نشست حضور یافت و در جمع خبرنگاران ", "title", None, "وزیر کشور", STRONG),
+        # A heading written onto a member's title; an adverb written onto the next word.
+        ("ارزیابی بدون قیمت‌گذاری و کارشناسیعضو هیات رئیسه شورای شهر ", "title", None,
+         "عضو هیات رئیسه شورای شهر", STRONG),
+        ("همچنینبا مورد توجه قرار دادن سخنرانی ", "anaphor", None, None, STRONG),
+        # This paper is the body just named; this journalist is a person.
+        ("این روزنامه آمریکایی ", "document", None, None, STRONG),
+        ("این روزنامه‌نگار ", "anaphor", None, None, STRONG),
     ],
 )
 def test_subject(words: str, kind: str | None, name: str | None, title: str | None,
@@ -277,6 +288,14 @@ def test_a_credit_ends_after_the_fields_its_body_lists() -> None:
     # A wire citing another: both credits go before the speaker.
     assert _said("به گزارش ایسنا، به نقل از روسیا الیوم، سفیر عربستان گفت: روابط دو کشور پایدار است.") == [
         ("سفیر عربستان", "روابط دو کشور پایدار است.")]
+
+
+def test_this_paper_speaks_for_the_paper_named_before() -> None:
+    said = _said("روزنامه واشنگتن پست نوشت: ایران به توافق پایبند است.",
+                 "رهبر ایران در سخنرانی خود به این موضوع پرداخت.",
+                 "این روزنامه آمریکایی همچنین نوشت: تحریم‌ها اثر نداشته است.")
+    assert said == [("روزنامه واشنگتن پست", "ایران به توافق پایبند است."),
+                    ("روزنامه واشنگتن پست", "تحریم‌ها اثر نداشته است.")]
 
 
 def test_a_heading_ending_with_a_surname_written_onto_the_name_is_not_the_speaker() -> None:

@@ -45,8 +45,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.analysis.quotes.lexicon import heads
-from storage.analysis.quotes.mentions import MAX_NAME_WORDS, head_of, in_office_idiom
+from storage.analysis.quotes.lexicon import head_of, heads
+from storage.analysis.quotes.mentions import MAX_NAME_WORDS, in_office_idiom
 from storage.analysis.quotes.narration import without_credit
 from storage.text.sentences import (
     ATTRIBUTION,

@@ -36,11 +36,13 @@ def glued_honorific(word: str) -> str | None:
 _GLUED_STARTS = tuple(sorted(
     {"وی", "او", "رئیس", "رییس", "معاون", "وزیر", "سخنگوی", "نماینده", "مدیرکل", "مدیرعامل",
      "مدیر", "استاندار", "فرماندار", "شهردار", "بخشدار", "دادستان", "فرمانده", "سرپرست", "دبیر",
-     "بازرس", "جانشین", "قائم‌مقام",
+     "بازرس", "جانشین", "قائم‌مقام", "عضو",
      "دبیرکل", "سفیر", "رهبر", "امام", "رئیس‌جمهور", "رییس‌جمهور",
      # honorifics and ranks that open a name (not مهندس: المهندس is one)
      "آیت‌الله", "حجت‌الاسلام", "دکتر", "سردار", "سرلشکر", "سرتیپ", "سرهنگ", "دریادار"},
     key=len, reverse=True))
+# What a title may follow in a word of its own: غیرعضو is no heading and a member.
+_PREFIXES = frozenset({"غیر", "نیمه"})
 # How a verb ends a sentence: نداریم, نکنید, می‌کند, شد, است.
 _VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کند", "دارد", "شود", "اند", "بود", "رسید", "یافت")
 
@@ -52,6 +54,24 @@ def unglued(tokens: list[str]) -> list[str]:
         if rest:
             return [rest, *tokens[i + 1:]]
     return tokens
+
+
+# Sentence adverbs written onto the word after them (``همچنینبا``): never part of a name.
+_OPENERS = ("همچنین", "همچنان", "ضمنا", "سپس")
+
+
+def split_openers(tokens: list[str]) -> list[str]:
+    """The tokens with an adverb written onto the next word set apart (``همچنینبا مورد
+    توجه`` → همچنین, با, …): otherwise the pair reads as a word no lexicon has, a name."""
+    out: list[str] = []
+    for token in tokens:
+        opener = next((o for o in _OPENERS if token.startswith(o) and len(token) > len(o) + 1), None)
+        rest = token[len(opener):] if opener else ""
+        if opener and not rest.startswith(ZWNJ) and known_word(rest) and not known_word(token):
+            out += [opener, rest]
+        else:
+            out.append(token)
+    return out
 
 
 def glued_sentence_start(text: str) -> int | None:
@@ -107,7 +127,8 @@ def _glued_rest(token: str) -> str | None:
     for start in _GLUED_STARTS:
         if token.endswith(start) and len(token) - len(start) >= 2:
             before = token[: -len(start)]
-            if before[-1] == ZWNJ or (len(start) <= 2 and not before.endswith(_VERB_ENDS)):
+            if (before[-1] == ZWNJ or (len(start) <= 2 and not before.endswith(_VERB_ENDS))
+                    or before in _PREFIXES):
                 continue
             if known_word(token):
                 return None

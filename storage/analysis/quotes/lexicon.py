@@ -23,6 +23,11 @@ def heads(words: str) -> frozenset[str]:
     return frozenset(fold(w).split()[0] for w in words.split())
 
 
+def head_of(word: str) -> str:
+    """The first folded word: ``رئیس‌جمهور`` is headed by ``رییس``."""
+    return fold_word(word).split(" ", 1)[0]
+
+
 def whole(words: str) -> frozenset[str]:
     """Each word folded whole (``حجت‌الاسلام`` → ``حجت الاسلام``)."""
     return frozenset(fold(w) for w in words.split())

@@ -10,8 +10,7 @@ import itertools
 from collections.abc import Iterable
 from enum import Enum
 
-from storage.analysis.quotes.lexicon import TITLE_HEADS, speaker_key
-from storage.analysis.quotes.mentions import head_of
+from storage.analysis.quotes.lexicon import TITLE_HEADS, head_of, speaker_key
 from storage.text.letters import fold
 
 __all__ = ["speaker_key"]  # defined beside the name lists, which key by it too

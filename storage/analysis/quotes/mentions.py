@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from storage.analysis.quotes.cues import PREVERB_WORDS
-from storage.analysis.quotes.glue import glued_honorific, glued_in, unglued
+from storage.analysis.quotes.clauses import before_object, before_predicate, verbish
+from storage.analysis.quotes.glue import glued_honorific, glued_in, split_openers, unglued
 from storage.analysis.quotes.lexicon import (
     ANONYMOUS_HEADS,
     COUNTRIES,
@@ -30,6 +30,7 @@ from storage.analysis.quotes.lexicon import (
     SURNAME_ENDS,
     TITLE_HEADS,
     given_after_family,
+    head_of,
     heads,
     is_common_given,
     is_common_word,
@@ -73,9 +74,6 @@ _STOPS = heads(
     " دربارهٔ دراین‌باره دراینباره دراین"  # glued: ``NAME دراین‌باره گفت:``
 )
 _ALSO = heads("نیز هم")
-# Offices of a place, whose complement is the place's name (استاندار گیلان, فرماندار قدس).
-_PLACE_OFFICES = heads("استاندار فرماندار فرمانداران شهردار شهرداران بخشدار دهیار امام‌جمعه")
-_PLACE_KINDS = heads("استان شهرستان شهر بخش منطقه روستای")
 _WHOLE_STOPS = whole("علی‌رغم")  # its first part is a name (علی)
 _TIME_WORDS = heads(
     "امروز دیروز امشب دیشب روز صبح ظهر عصر شب شامگاه بامداد گذشته جاری هفته ماه سال"
@@ -179,12 +177,6 @@ def _starts_with(tokens: list[str], phrases: _Phrases) -> int:
     return 0
 
 
-def head_of(word: str) -> str:
-    """The first folded word: ``رئیس‌جمهور`` is headed by ``رییس``."""
-    folded = fold_word(word)
-    return folded.split(" ", 1)[0]
-
-
 def _through_comma(tokens: list[str], within: int) -> list[str] | None:
     """What follows the first comma among the first ``within`` tokens, if there is one."""
     comma = next((i for i, t in enumerate(tokens[:within]) if t in COMMAS), None)
@@ -242,11 +234,22 @@ def anaphor_at(tokens: list[str]) -> int:
         return size
     if len(tokens) > 1 and head_of(tokens[0]) == "این":
         noun = head_of(tokens[1])
+        if _medium(tokens[1]):
+            return 0  # این روزنامه, not این روزنامه‌نگار
         if noun in TITLE_HEADS or not (noun in _NOT_NAMES or noun in _STOPS or noun in stopwords()
                                          or noun in ORG_HEADS or noun in _PLURALS
                                          or noun.endswith(("ها", "ان"))):
             return 2
     return 0
+
+
+_MEDIA_WORDS = heads("رسانه رسانه‌ی")
+
+
+def _medium(token: str) -> bool:
+    """A body's or a medium's own word (``روزنامه``, ``رسانه``), not a title it heads."""
+    head = head_of(token)
+    return head in _MEDIA_WORDS or (head in ORG_HEADS and fold_word(token) == head)
 
 
 def noun_phrase(tokens: list[str]) -> tuple[list[str], int, int]:
@@ -514,7 +517,7 @@ _LIST_TAIL = 8  # the last field and the body's place after the و: صنایع �
 def speaker_tokens(text: str) -> list[str]:
     """The tokens of ``text`` from where its subject starts: a heading glued before it and
     the openers before it set aside."""
-    return _strip_openers(unglued(tokens_of(text)))
+    return _strip_openers(unglued(split_openers(tokens_of(text))))
 
 
 def subject(text: str) -> Mention | None:
@@ -527,6 +530,10 @@ def subject(text: str) -> Mention | None:
     tokens = speaker_tokens(text)
     if not tokens or anaphor_at(tokens):
         return Mention(Kind.ANAPHOR)
+    if len(tokens) > 1 and head_of(tokens[0]) == "این" and _medium(tokens[1]):
+        return Mention(Kind.DOCUMENT)  # این روزنامه آمریکایی نوشت: the body just named
+    if (after := _next_clause(tokens)) is not None:
+        return after
     if fold_word(tokens[0]) == "یکی" and len(tokens) > 2 and tokens[1] == "از":
         words, _, _ = noun_phrase(tokens[2:])
         if not words:
@@ -550,40 +557,17 @@ def subject(text: str) -> Mention | None:
     return mention
 
 
-# Verb forms a subject phrase never holds: a phrase that does ran into its predicate.
-_VERBISH = whole("است بود شد کرد داد گفت گفته کرده شده بوده داشت نمود هست نیست دارد ندارد"
-                 " شدند کردند دادند دارند خواهد گرفت رسید یافت")
-
-
-def _verbish(word: str) -> bool:
-    folded = fold_word(word)
-    return folded in _VERBISH or folded.startswith(("می ", "نمی ")) or folded.endswith(" اند")
-
-
-def before_predicate(words: list[str]) -> list[str] | None:
-    """The words before the verb a phrase ran into, and before its preverb (``X سخنگوی دولت
-    اعلام کرد`` → X سخنگوی دولت); ``None`` when no verb is among them."""
-    verb = next((i for i, w in enumerate(words) if _verbish(w)), None)
-    if verb is None:
-        return None
-    return words[: verb - 1 if verb and fold_word(words[verb - 1]) in PREVERB_WORDS else verb]
-
-
-def before_object(words: list[str]) -> list[str]:
-    """The subject of ``words`` that ran on into the object before ``را``: an office of a
-    place is the office and its place (``فرماندار رودسر قطعی برق را`` → فرماندار رودسر)."""
-    office = next((i for i, w in enumerate(words[:MAX_NAME_WORDS + 1]) if head_of(w) in _PLACE_OFFICES), None)
-    if office is None:
-        return words
-    end = office + 1
-    if end < len(words) and head_of(words[end]) in _PLACE_KINDS:
-        end += 1
-    while end < len(words):
-        joined = head_of(words[end]) == "و" and end + 1 < len(words)  # رودسر و لنگرود
-        if not (name_like(words[end]) or joined):
-            break
-        end += 1
-    return words[:end]
+def _next_clause(tokens: list[str]) -> Mention | None:
+    """The subject of the last clause, when a clause with its own verb comes first (``…
+    در جایگاه قرار گرفت و نماینده دادستان درباره او گفت:``) and this one names someone by
+    title or by a name with evidence: a dropped subject (``… حضور یافت و افزود:``) is the
+    first clause's."""
+    for i in range(len(tokens) - 2, 0, -1):
+        if tokens[i] == "و" and verbish(tokens[i - 1]):
+            mention = subject(" ".join(tokens[i + 1:]))
+            named = mention is not None and mention.kind in (Kind.TITLE, Kind.NAME)
+            return mention if named and mention is not None and mention.evidence == STRONG else None
+    return None
 
 
 def with_apposition(mention: Mention, rest: list[str]) -> Mention:

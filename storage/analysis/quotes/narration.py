@@ -7,8 +7,9 @@ import itertools
 import re
 from collections.abc import Sequence
 
+from storage.analysis.quotes.clauses import before_object, before_predicate
 from storage.analysis.quotes.cues import FIRST_PERSON
-from storage.analysis.quotes.lexicon import MEDIA, ORG_HEADS, heads
+from storage.analysis.quotes.lexicon import MEDIA, ORG_HEADS, head_of, heads
 from storage.analysis.quotes.mentions import (
     COMMAS,
     STRONG,
@@ -16,10 +17,7 @@ from storage.analysis.quotes.mentions import (
     Kind,
     Mention,
     anaphor_at,
-    before_object,
-    before_predicate,
     classify,
-    head_of,
     listed_tail,
     noun_phrase,
     speaker_tokens,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storage.analysis.quotes.lexicon import PLURAL_TITLES, RELATIONAL_HEADS, TITLE_HEADS
+from storage.analysis.quotes.lexicon import PLURAL_TITLES, RELATIONAL_HEADS, TITLE_HEADS, head_of
 from storage.analysis.quotes.match import is_surname, speaker_key, words_of
-from storage.analysis.quotes.mentions import STRONG, Kind, classify, head_of, without_honorifics
+from storage.analysis.quotes.mentions import STRONG, Kind, classify, without_honorifics
 from storage.analysis.quotes.narration import JUDGE_TITLES
 
 _JUDGES = frozenset(speaker_key(j) for j in JUDGE_TITLES)
