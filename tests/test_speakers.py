@@ -290,6 +290,18 @@ def test_a_credit_ends_after_the_fields_its_body_lists() -> None:
         ("سفیر عربستان", "روابط دو کشور پایدار است.")]
 
 
+def test_a_credit_closed_by_a_colon_is_no_speaker_label() -> None:
+    said = _said("به گزارش روز نو :«زهرا نژاد بهرام» عضو هیات رئیسه شورای شهر در پاسخ به این سوال"
+                 " که چرا بررسی با تاخیر صورت گرفته است؟ گفت: شورای شهر ابزارهای قانونی دارد.")
+    assert said == [("زهرا نژاد بهرام", "شورای شهر ابزارهای قانونی دارد.")]
+
+
+def test_a_pronoun_written_onto_a_heading_before_the_cue_goes_on_with_the_speaker() -> None:
+    said = _said("علی رضایی، عضو شورا، گفت: کار آغاز شد.",
+                 "تخفیف‌ها بدون اخذ مجوز شورااو ادامه داد: همچنین تخفیف‌ها بدون مجوز بود.")
+    assert said == [("علی رضایی", "کار آغاز شد."), ("علی رضایی", "همچنین تخفیف‌ها بدون مجوز بود.")]
+
+
 def test_this_paper_speaks_for_the_paper_named_before() -> None:
     said = _said("روزنامه واشنگتن پست نوشت: ایران به توافق پایبند است.",
                  "رهبر ایران در سخنرانی خود به این موضوع پرداخت.",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from storage.analysis.quotes.glue import glued_sentence_start
 from storage.text.letters import ZWNJ, fold
-from storage.text.sentences import Quotations, sentence_ends
+from storage.text.sentences import ATTRIBUTION, Quotations, sentence_ends
 
 # -- reporting verbs --------------------------------------------------------------
 
@@ -202,6 +202,8 @@ def _label(paragraph: str, at: int) -> int | None:
     words = paragraph[start:at].split()
     if not 1 <= len(words) <= 5 or any(c.isdigit() or c in "،,؛:" for c in paragraph[start:at]):
         return None
+    if ATTRIBUTION.match(paragraph[start : at + 1]):
+        return None  # به گزارش روز نو: «NAME» …: the wire's credit closed by a colon
     if start > 0 and not paragraph[at + 1:at + 3].lstrip().startswith("«"):
         return None
     return start + len(paragraph[start:at]) - len(paragraph[start:at].lstrip())

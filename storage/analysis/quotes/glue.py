@@ -91,7 +91,19 @@ _WORD = re.compile(r"[^\s«»:،,؛.!؟?()]+")
 def _sentence_rest(token: str, after: str) -> str | None:
     """The start of a sentence written onto the end of ``token`` (``after`` is the next
     word): a title or a pronoun, a name after a verb, a name after a heading."""
-    return _glued_rest(token) or _named_after_heading(token, after) or _given_after_verb(token, after)
+    return (_glued_rest(token) or _named_after_heading(token, after) or _given_after_verb(token, after)
+            or (_pronoun_before_cue(token) if not after else None))
+
+
+def _pronoun_before_cue(token: str) -> str | None:
+    """``شورااو`` right before ``ادامه داد:`` → ``او``: the pronoun that opens the cue's
+    sentence written onto the heading's last word. Not وی: داروی and تابلوی are a word
+    ending in و and its ezafe."""
+    before = token[:-2]
+    if (token.endswith("او") and len(before) >= 3 and before[-1] != ZWNJ and is_common_word(before)
+            and not (known_word(token) or is_family_name(token) or is_given_name(token))):
+        return "او"
+    return None
 
 
 def _named_after_heading(token: str, after: str) -> str | None:
