@@ -137,6 +137,14 @@ def test_straight_quotes_pair_across_lines(normalizer: TextNormalizer) -> None:
     ]
 
 
+def test_a_stray_opening_mark_before_a_stop_closes(normalizer: TextNormalizer) -> None:
+    # Copy with «…«. would have the rest of the paragraph inside the quotation.
+    text = "او گفت: «این مشکلات حل نخواهند شد «. وزیر گفت: «کار ادامه دارد»."
+    assert normalizer.normalize(text) == "او گفت: «این مشکلات حل نخواهند شد». وزیر گفت: «کار ادامه دارد»."
+    # One at a line's end may open the words of the next line.
+    assert normalizer.normalize("وی گفت: «\nکار ادامه دارد.»") == "وی گفت: «\nکار ادامه دارد.»"
+
+
 def test_normalize_is_idempotent(normalizer: TextNormalizer) -> None:
     text = "به گزارش خبرنگار مهر، اطلاعرسانی در سازمانها ساعت 10:30 در www.x.ir انجام شد."
     once = normalizer.normalize(text)
@@ -160,6 +168,10 @@ def test_unify_without_hazm() -> None:
         ("ترامپ نوشت: «نه ممنون!» وزیر خارجه گفت: «هرگز رد نمی‌کنم. صبر داریم.» سپس رفت.",
          ["ترامپ نوشت: «نه ممنون!»", "وزیر خارجه گفت: «هرگز رد نمی‌کنم. صبر داریم.»", "سپس رفت."]),
         ("او گفت: «آماده‌ایم» و رفت.", ["او گفت: «آماده‌ایم» و رفت."]),
+        # The next sentence written onto a question mark starts there; onto a full stop it
+        # is a number or a link.
+        ("با چه تضمینی اجازه داده‌اند؟!به گزارش کیهان، او رفت. نسخه ۲.۵ در www.x.ir?id=1 آمد.",
+         ["با چه تضمینی اجازه داده‌اند؟!", "به گزارش کیهان، او رفت.", "نسخه ۲.۵ در www.x.ir?id=1 آمد."]),
     ],
 )
 def test_sentences(paragraph: str, sentences: list[str]) -> None:

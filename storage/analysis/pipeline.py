@@ -15,7 +15,7 @@ from storage.text.normalize import TextNormalizer, shared_normalizer
 
 # Bumped whenever the analysis of a stored article would come out differently (quotes,
 # speakers and their keys, summaries): the store then analyses what it holds again.
-ANALYSIS_VERSION = 7
+ANALYSIS_VERSION = 8
 
 
 def analyze(article: Article) -> Article:

@@ -209,6 +209,12 @@ class _FastHazm(Normalizer):
 _SENTENCE_END = re.compile(r"[.!؟?…]\s*$")
 
 
+# A « before a stop opens nothing: it was typed for the » that closes (``… بیشتر کنند
+# «.``), and left so it would make the rest of the paragraph a quotation. One at a line's
+# end may open the next paragraph's words.
+_STRAY_OPEN = re.compile(r"[ \t]*«[ \t]*(?=[.!؟?،؛:])")
+
+
 def _pair_straight_quotes(text: str) -> str:
     """Straight quotes as «…», paired across lines: copy split after each full stop
     carries a quotation's close to the next sentence's start (``… گفت: "…`` then ``"کاخ
@@ -273,6 +279,7 @@ class TextNormalizer:
         text = self._restore_zwnj(text)
         if spans:
             text = _PLACEHOLDER.sub(lambda m: _styled(spans[_decode_index(m.group(1))]), text)
+        text = _STRAY_OPEN.sub("»", text)
         # hazm has collapsed spaces and loose ZWNJs already, but leaves them at line ends.
         return "\n".join(line.strip(" " + ZWNJ) for line in text.split("\n"))
 

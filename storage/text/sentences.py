@@ -23,6 +23,9 @@ from storage.text.letters import DIGITS, LETTERS, ZWNJ, fold
 _SENTENCE_END = re.compile(
     r"[.!?؟…]+(?:\s?[»\"')\]])*(?=\s)"
     r"(?<![?؟](?=\s+(?:گفت|افزود|پاسخ\s*داد|اظهار\s*(?:کرد|داشت)|توضیح\s*داد|عنوان\s*کرد)\s*:))"
+    # A question or an exclamation with the next sentence written onto it (…داده اند ؟!به
+    # گزارش …): a full stop so written is a number's or a link's, and stays.
+    f"|[!?؟]+(?=[{LETTERS}])"
 )
 _OPEN_QUOTE, _CLOSE_QUOTE = "«", "»"
 # Agency copy credits its source in a clause of its own, ``به گزارش X،``: the body of a
