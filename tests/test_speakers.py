@@ -88,6 +88,8 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("رئیس‌جمهور اقدامات انجام‌شده را ", "title", None, "رئیس‌جمهور", STRONG),
         ("بانک مرکزی نرخ ۴۷ ارز را ", "org", "بانک مرکزی", None, STRONG),
         ("رئیس کمیسیون اصل ۹۰ مجلس ", "title", None, "رئیس کمیسیون اصل ۹۰ مجلس", STRONG),
+        ("فرمانده تیپ ۳۶ ", "title", None, "فرمانده تیپ ۳۶", STRONG),
+        ("رئیس کلانتری ۱۲ ", "title", None, "رئیس کلانتری ۱۲", STRONG),
         # A place named for someone keeps the name: the speaker is its head.
         ("رئیس دانشگاه بوعلی سینا با تاکید بر اینکه ", "title", None, "رئیس دانشگاه بوعلی سینا", STRONG),
         ("سرپرستار اورژانس بیمارستان نیز ", "title", None, "سرپرستار اورژانس بیمارستان", STRONG),
