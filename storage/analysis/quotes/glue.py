@@ -41,7 +41,7 @@ _GLUED_STARTS = tuple(sorted(
      # honorifics and ranks that open a name (not مهندس: المهندس is one)
      "آیت‌الله", "حجت‌الاسلام", "دکتر", "سردار", "سرلشکر", "سرتیپ", "سرهنگ", "دریادار"},
     key=len, reverse=True))
-# What a title may follow in a word of its own: غیرعضو is no heading and a member.
+# Prefixes that make a word of a title written after them (غیرعضو): no heading ends there.
 _PREFIXES = frozenset({"غیر", "نیمه"})
 # How a verb ends a sentence: نداریم, نکنید, می‌کند, شد, است.
 _VERB_ENDS = ("یم", "ید", "ند", "ست", "شد", "کرد", "داد", "کند", "دارد", "شود", "اند", "بود", "رسید", "یافت")

@@ -243,7 +243,7 @@ def anaphor_at(tokens: list[str]) -> int:
     return 0
 
 
-_MEDIA_WORDS = heads("رسانه رسانه‌ی")
+_MEDIA_WORDS = heads("رسانه")
 
 
 def _medium(token: str) -> bool:
@@ -566,8 +566,9 @@ def _next_clause(tokens: list[str]) -> Mention | None:
     for i in range(len(tokens) - 2, 0, -1):
         if tokens[i] == "و" and verbish(tokens[i - 1]):
             mention = subject(" ".join(tokens[i + 1:]))
-            named = mention is not None and mention.kind in (Kind.TITLE, Kind.NAME)
-            return mention if named and mention is not None and mention.evidence == STRONG else None
+            if mention is not None and mention.kind in (Kind.TITLE, Kind.NAME) and mention.evidence == STRONG:
+                return mention
+            return None
     return None
 
 
