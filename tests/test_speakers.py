@@ -7,6 +7,7 @@ import pytest
 
 from storage.analysis import analyze_text
 from storage.analysis.quotes import Match, extract, match, short_name, subject
+from storage.analysis.quotes.cues import first_person
 from storage.analysis.quotes.match import heads_body, shortens
 from storage.analysis.quotes.mentions import NONE, STRONG, WEAK
 from storage.db.store import Store
@@ -74,6 +75,8 @@ def _kinds(*paragraphs: str) -> dict[str, SpeakerKind]:
         ("سعید هاشمی نظری دکترای تخصصی ", "name", "سعید هاشمی نظری", "دکترای تخصصی", STRONG),
         ("دستیار اجتماعی رئیس‌جمهور ", "title", None, "دستیار اجتماعی رئیس‌جمهور", STRONG),
         ("یدیعوت آحارونوت ", "org", "یدیعوت آحارونوت", None, STRONG),
+        ("جامعه مدرسین در بخشی از پیام خود ", "org", "جامعه مدرسین", None, STRONG),
+        ("جامعه‌شناس برجسته ", "title", None, "جامعه‌شناس برجسته", STRONG),
         # A capital speaks for its government.
         ("بروکسل در یکی از بندهای بیانیه ", "org", "بروکسل", None, STRONG),
         # A comma listing an office's or a body's fields is inside its name, not apposition.
@@ -290,6 +293,30 @@ def test_a_credit_ends_after_the_fields_its_body_lists() -> None:
     # A wire citing another: both credits go before the speaker.
     assert _said("به گزارش ایسنا، به نقل از روسیا الیوم، سفیر عربستان گفت: روابط دو کشور پایدار است.") == [
         ("سفیر عربستان", "روابط دو کشور پایدار است.")]
+
+
+def test_the_person_a_sentence_is_about_though_a_quote_in_the_first_person_follows() -> None:
+    quote = "انتخابات با حضور حداکثری ملت ایران، رژیم تروریستی آمریکا را به محاق خواهد برد."
+    said = _said("سرلشکر محمد باقری، رئیس ستادکل نیروهای مسلح، هم پیامی صادر کرد تا از مردم دعوت کند."
+                 f" او پیام خود نوشت: {quote}")
+    assert said == [("محمد باقری", quote)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("ما آماده‌ایم", True), ("می‌کنیم", True), ("آمده ایم", True), ("نیستیم", True),
+     # Nouns and names that end as a verb in the first person does.
+     ("تحریم‌ها ادامه دارد", False), ("ابراهیم رئیسی رفت", False), ("تیم ملی برد", False),
+     ("تصمیم گرفت", False), ("رژیم تروریستی", False)],
+)
+def test_first_person(text: str, expected: bool) -> None:
+    assert first_person(text) is expected
+
+
+def test_a_sentence_that_names_sanctions_is_still_about_its_subject() -> None:
+    said = _said("عباس عراقچی، معاون وزیر خارجه، درباره تحریم‌ها و تصمیم اروپا توضیح داد.",
+                 "وی افزود: مذاکرات ادامه دارد.")
+    assert said == [("عباس عراقچی", "مذاکرات ادامه دارد.")]
 
 
 def test_a_credit_closed_by_a_colon_is_no_speaker_label() -> None:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from storage.analysis.quotes.glue import glued_sentence_start
+from storage.analysis.quotes.lexicon import known_word
 from storage.text.letters import ZWNJ, fold
 from storage.text.sentences import ATTRIBUTION, Quotations, sentence_ends
 
@@ -92,8 +93,21 @@ def _verb_pattern() -> str:
 _TRIGGER = re.compile(rf"[:：«؛]|که(?<=[تده] که)(?![\w{ZWNJ}])|،(?<=[تده]،)")
 # Words only a speaker says of themselves or to whom they speak: after ``گفت،`` they make
 # the words the speaker's own (direct), not the reporter's account of them.
-FIRST_PERSON = re.compile(
-    rf"(?<![\w{ZWNJ}])(?:ما|من|مان|ام)(?![\w{ZWNJ}])|\w(?:یم|ایم|یدیم|دیم|تیم)(?![\w{ZWNJ}])")
+_FIRST_PERSON = re.compile(
+    rf"(?<![\w{ZWNJ}])(?:ما|من|مان|ام|ایم)(?![\w{ZWNJ}])"
+    rf"|(?<![\w{ZWNJ}])[\w{ZWNJ}]*\w(?:یم|ایم|یدیم|دیم|تیم)(?![\w{ZWNJ}])")
+_FIRST_PERSON_WORDS = frozenset({"ما", "من", "مان", "ام", "ایم"})
+
+
+def first_person(text: str, start: int = 0, stop: int | None = None) -> bool:
+    """Whether ``text[start:stop]`` has a word in the first person: a pronoun, or a verb
+    ending in یم (داریم, می‌کنیم, آمده‌ایم). A word the lexicon lists is no inflected verb:
+    تحریم, تصمیم, تیم and ابراهیم are a noun and a name, whoever says them."""
+    for found in _FIRST_PERSON.finditer(text, start, len(text) if stop is None else stop):
+        word = found.group()
+        if word in _FIRST_PERSON_WORDS or not known_word(word) or word.startswith(("نیست", "هست")):
+            return True
+    return False
 _SPOKEN_TO = re.compile(rf"(?<![\w{ZWNJ}])شما(?![\w{ZWNJ}])")
 
 
@@ -182,7 +196,7 @@ def _own_words(paragraph: str, at: int) -> bool:
     stop = end.start() if end else len(paragraph)
     if ":" in paragraph[at:stop]:
         return False  # که دیروز سخن گفت، امروز گفت: … — the colon's cue is the one
-    return bool(FIRST_PERSON.search(paragraph, at, stop) or _SPOKEN_TO.search(paragraph, at, stop))
+    return first_person(paragraph, at, stop) or bool(_SPOKEN_TO.search(paragraph, at, stop))
 
 
 _LABEL_CHARS = 50

@@ -78,7 +78,8 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
     needing = sum(_needs_context(event.mention) for found in cues.values() for event in found)
     for index, paragraph in enumerate(paragraphs):
         inside = quoted.get(index, [])
-        for start in (0, *sentence_ends(paragraph)):
+        starts = (0, *sentence_ends(paragraph))
+        for start, end in zip(starts, (*starts[1:], len(paragraph)), strict=True):
             if (index, start) in cues:
                 found = cues.pop((index, start))
                 events += found
@@ -87,7 +88,8 @@ def events(paragraphs: Sequence[str]) -> list[Event]:
                     break  # nothing after the last cue is resolved
             elif needing and narrated < _MAX_NARRATION and not any(a <= start < b for a, b in inside):
                 narrated += 1
-                sentence = paragraph[start:start + SENTENCE_CHARS]  # a slice, not the rest
+                # The sentence alone: the first person of a quote after it is not its own.
+                sentence = paragraph[start:min(end, start + SENTENCE_CHARS)]
                 if (mention := narration_subject(sentence)) is not None:
                     events.append(Event(False, mention, "", index))
         if not cues:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from storage.analysis.quotes.clauses import before_object, before_predicate
-from storage.analysis.quotes.cues import FIRST_PERSON
+from storage.analysis.quotes.cues import first_person
 from storage.analysis.quotes.lexicon import MEDIA, ORG_HEADS, head_of, heads
 from storage.analysis.quotes.mentions import (
     COMMAS,
@@ -63,7 +63,7 @@ def narration_subject(sentence: str) -> Mention | None:
     """Who a sentence without a cue is about, when its subject is clearly someone: a
     person named with evidence, an office, a body (``سپس X … گزارشی ارائه کرد.``: the
     ``وی`` after it is X). ``None`` for anything less certain."""
-    if FIRST_PERSON.search(sentence, 0, SENTENCE_CHARS):
+    if first_person(sentence, 0, SENTENCE_CHARS):
         return None  # ما, من, …یم: someone's words (a quote running on), not the reporter's
     text = without_credit(sentence[:_NARRATION_CHARS])
     tokens = speaker_tokens(text)
