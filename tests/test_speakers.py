@@ -8,7 +8,7 @@ import pytest
 from storage.analysis import analyze_text
 from storage.analysis.quotes import Match, extract, match, short_name, subject
 from storage.analysis.quotes.cues import first_person
-from storage.analysis.quotes.match import heads_body, shortens
+from storage.analysis.quotes.match import heads_body, shortens, speaker_key
 from storage.analysis.quotes.mentions import NONE, STRONG, WEAK
 from storage.db.store import Store
 from storage.ingest import Ingestor
@@ -554,6 +554,16 @@ async def test_a_surname_joins_the_one_full_name_it_fits(store: Store, ingestor:
     await _ingest(ingestor, "مهدی ظریف گفت: سوم.")
     assert sorted(s.name for s in await store.find_speakers("ظریف")) == ["ظریف", "محمدجواد ظریف", "مهدی ظریف"]
     assert len(await store.quotes_by(await store.find_speakers("محمدجواد ظریف"))) == 1
+
+
+async def test_a_name_with_and_without_sayyid_is_one_person(store: Store, ingestor: Ingestor) -> None:
+    await _ingest(ingestor, "سید ابراهیم رئیسی، رئیس قوه قضاییه، گفت: اول.", "ابراهیم رئیسی گفت: دوم.")
+    assert [(c.speaker.name, c.quotes) for c in await store.speakers()] == [("سید ابراهیم رئیسی", 2)]
+    (person,) = await store.find_speakers("ابراهیم رئیسی")
+    assert len(await store.quotes_by([person])) == 2
+    # سید alone, or inside a name, is the name's own.
+    assert speaker_key("سید رئیسی") != speaker_key("رئیسی")
+    assert speaker_key("قره سید رومیانی") != speaker_key("قره رومیانی")
 
 
 async def test_anonymous_sources_are_stored_but_not_listed(store: Store, ingestor: Ingestor) -> None:

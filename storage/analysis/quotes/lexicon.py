@@ -169,10 +169,16 @@ def speaker_key(text: str) -> str:
     """Identity of a name or title, in an article and across them: folded and blind to
     spacing, ZWNJ and commas (حداد عادل is حدادعادل, ي is ی; وزیر بهداشت، درمان و … is
     وزیر بهداشت درمان و …)."""
-    return fold(text).translate(_KEY_BLIND)
+    folded = fold(text)
+    courtesy = next((c for c in _SAYYID if folded.startswith(c)), None)
+    if courtesy and folded.count(" ", len(courtesy)) >= 1:
+        # سید is given with a name or left out: سید ابراهیم رئیسی is ابراهیم رئیسی.
+        folded = folded[len(courtesy):]
+    return folded.translate(_KEY_BLIND)
 
 
 _KEY_BLIND = str.maketrans("", "", " ،,")
+_SAYYID = ("سید ", "سیده ")
 
 
 _FAMILY_ENDINGS = ("ی", "پور", "زاده", "نژاد", "یان", "فر", "راد", "نیا", "لو", "وند", "کیا", "نسب")
