@@ -77,8 +77,12 @@ class FeedPoller:
         self._polling.pop(feed_id, None)
 
     async def poll_due(self) -> None:
-        """Poll every feed whose time has come, and wait for those polls to end."""
-        await asyncio.gather(*await self._start_due())
+        """Poll every feed whose time has come, and wait for those polls to end: those it
+        starts, and those already running (a feed the background started is not polled
+        twice, and its entries are stored when this returns)."""
+        started = await self._start_due()
+        running = [task for task in self._polling.values() if task not in started]
+        await asyncio.gather(*started, *running)
 
     async def close(self) -> None:
         """Abandon the polls in progress (a feed cut off is polled again next time) and let
