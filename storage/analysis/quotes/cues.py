@@ -93,10 +93,10 @@ def _verb_pattern() -> str:
 _TRIGGER = re.compile(rf"[:：«؛]|که(?<=[تده] که)(?![\w{ZWNJ}])|،(?<=[تده]،)")
 # Words only a speaker says of themselves or to whom they speak: after ``گفت،`` they make
 # the words the speaker's own (direct), not the reporter's account of them.
-_FIRST_PERSON = re.compile(
-    rf"(?<![\w{ZWNJ}])(?:ما|من|مان|ام|ایم)(?![\w{ZWNJ}])"
-    rf"|(?<![\w{ZWNJ}])[\w{ZWNJ}]*\w(?:یم|ایم|یدیم|دیم|تیم)(?![\w{ZWNJ}])")
 _FIRST_PERSON_WORDS = frozenset({"ما", "من", "مان", "ام", "ایم"})
+_FIRST_PERSON = re.compile(
+    rf"(?<![\w{ZWNJ}])(?:{'|'.join(_FIRST_PERSON_WORDS)})(?![\w{ZWNJ}])"
+    rf"|(?<![\w{ZWNJ}])[\w{ZWNJ}]*\w(?:یم|ایم|یدیم|دیم|تیم)(?![\w{ZWNJ}])")
 
 
 def first_person(text: str, start: int = 0, stop: int | None = None) -> bool:

@@ -426,7 +426,7 @@ def classify(words: list[str], quoted: int = 0, explicit: bool = False) -> Menti
     words, honoured = _strip_honorifics(words)
     head = head_of(words[0])
     # روزنامه heads a title only as the first part of روزنامه‌نگار; قاضی‌زاده is a surname.
-    org_word = head in ORG_HEADS and fold_word(words[0]) == head
+    org_word = _medium(words[0])
     surname = fold_word(words[0]).endswith(SURNAME_ENDS)
     if head in TITLE_HEADS and not (honoured and len(words) == 1) and not (org_word or surname):
         words = _office_words(words)
